@@ -1,0 +1,70 @@
+from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+from wagtail.models import Site
+
+from .models import ArticlePage
+
+FEED_ITEMS = 20
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return None
+
+    def title(self):
+        return settings.WAGTAIL_SITE_NAME
+
+    def link(self):
+        site = Site.find_for_request(self.request)
+        return site.root_page.get_url(self.request) if site else "/"
+
+    def description(self):
+        return _("The latest articles from %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+
+    def articles(self):
+        return ArticlePage.objects.for_listing()
+
+    def items(self, obj=None):
+        return self.articles().select_related(None)[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        self.request = request
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return _("%(site)s: %(tag)s") % {"site": settings.WAGTAIL_SITE_NAME, "tag": obj.name}
+
+    def link(self, obj):
+        from django.urls import reverse
+
+        return reverse("articles:tag", args=[obj.slug])
+
+    def description(self, obj):
+        return _("The latest articles tagged %(tag)s") % {"tag": obj.name}
+
+    def items(self, obj):
+        return ArticlePage.objects.filter(tags=obj).for_listing().select_related(None)[:FEED_ITEMS]

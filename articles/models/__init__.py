@@ -1,0 +1,14 @@
+from .authors import ArticleAuthor, Author
+from .pages import ArticleIndexPage, ArticlePage, TaggedArticle
+from .read_also import ReadAlsoLink
+from .settings import ArticleSettings
+
+__all__ = [
+    "ArticleAuthor",
+    "ArticleIndexPage",
+    "ArticlePage",
+    "ArticleSettings",
+    "Author",
+    "ReadAlsoLink",
+    "TaggedArticle",
+]

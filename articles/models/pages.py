@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models.lookups import StartsWith
+from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+    TitleFieldPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from ..blocks import ArticleBodyBlock
+from ..panels import ReadAlsoStatusPanel
+
+# Rendition specs that listings and the article header use; prefetched together.
+CARD_IMAGE_SPECS = ("fill-480x270", "fill-960x540")
+LEAD_IMAGE_SPECS = ("width-800", "width-1200", "width-1600", "fill-1200x630")
+
+
+def restricted(path_ref="path"):
+    """True where the page at `path_ref` sits under a view restriction (login, password…).
+
+    An Exists() subquery, so filtering private pages out costs no extra query, unlike
+    PageQuerySet.public(), which runs its own.
+    """
+    return Exists(
+        PageViewRestriction.objects.filter(StartsWith(OuterRef(path_ref), F("page__path")))
+    )
+
+
+class CacheablePageMixin:
+    """Public pages are identical for every anonymous reader, so shared caches may hold them."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(response, "status_code", 200) == 200:
+            patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        return response
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def visible(self):
+        """Live and public: what an anonymous reader may see."""
+        return self.live().filter(~restricted())
+
+    def for_listing(self):
+        """Everything a listing card shows, in a fixed number of queries."""
+        image_model = get_image_model()
+        return (
+            self.visible()
+            .defer_streamfields()
+            .select_related("lead_image")
+            .prefetch_related(
+                Prefetch(
+                    "lead_image__renditions",
+                    queryset=image_model.get_rendition_model().objects.filter(
+                        filter_spec__in=CARD_IMAGE_SPECS
+                    ),
+                    to_attr="prefetched_renditions",
+                ),
+            )
+            .order_by("-first_published_at", "-pk")
+        )
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+def paginate(request, queryset, per_page):
+    """The requested page of `queryset`; a bad or out-of-range ?page= falls back gracefully."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+class ArticleIndexPage(CacheablePageMixin, Page):
+    """ "News": every live article, newest first, paginated and filterable by tag."""
+
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["articles.ArticlePage"]
+    page_description = _("A listing of articles, such as News.")
+
+    class Meta:
+        verbose_name = _("article index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .settings import ArticleSettings
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.child_of(self).for_listing()
+        tag = None
+        tag_slug = request.GET.get("tag")
+        if tag_slug:
+            tag = Tag.objects.filter(slug=tag_slug).first()
+            articles = articles.filter(tags=tag) if tag else articles.none()
+        per_page = ArticleSettings.for_request(request).articles_per_page or 20
+        context["articles"] = paginate(request, articles, per_page)
+        context["tag"] = tag
+        context["tag_slug"] = tag_slug
+        return context
+
+
+class ArticlePage(CacheablePageMixin, Page):
+    standfirst = models.TextField(
+        _("standfirst"),
+        max_length=600,
+        help_text=_("One or two sentences under the headline that sum up the story."),
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_alt = models.CharField(
+        _("lead image alternative text"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the image's title."),
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=255, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=255, blank=True)
+    source_label = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_("The outlet this story credits, for example: Bloomberg."),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
+    tags = ClusterTaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        TitleFieldPanel("title", heading=_("Headline")),
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_alt"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading=_("Lead image"),
+        ),
+        MultipleChooserPanel(
+            "article_authors", chooser_field_name="author", heading=_("Authors"), label=_("Author")
+        ),
+        FieldPanel("source_label"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        MultiFieldPanel(
+            [
+                ReadAlsoStatusPanel(),
+                MultipleChooserPanel(
+                    "read_also_links",
+                    chooser_field_name="target",
+                    heading=_("Curated links"),
+                    label=_("Link"),
+                ),
+            ],
+            heading=_("Read also"),
+        ),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.SearchField("source_label"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("first_published_at"),
+    ]
+
+    parent_page_types = ["articles.ArticleIndexPage"]
+    subpage_types = []
+    page_description = _("A news story.")
+
+    class Meta:
+        verbose_name = _("article")
+
+    @cached_property
+    def has_been_updated(self):
+        """True when the article was republished a while after it first went out."""
+        first, last = self.first_published_at, self.last_published_at
+        return bool(first and last and (last - first).total_seconds() > 60)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..read_also import resolve_read_also
+
+        context = super().get_context(request, *args, **kwargs)
+        is_preview = getattr(request, "is_preview", False)
+        context["is_preview"] = is_preview
+        context["read_also"] = resolve_read_also(self, request=request, preview=is_preview)
+        context["article_tags"] = list(self.tags.all())
+        context["authors"] = [
+            link.author for link in self.article_authors.select_related("author", "author__photo")
+        ]
+        return context

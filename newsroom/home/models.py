@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from articles.models import ArticlePage
+from articles.models.pages import CacheablePageMixin
+
+LATEST_COUNT = 12
+
+
+class HomePage(CacheablePageMixin, Page):
+    """The front page: the top story, then the latest articles."""
+
+    top_story = models.ForeignKey(
+        "articles.ArticlePage",
+        verbose_name=_("top story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to lead with the newest live article."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("top_story")]
+    subpage_types = ["articles.ArticleIndexPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # One listing query; the top story is either picked from it or fetched on its own.
+        latest = list(ArticlePage.objects.descendant_of(self).for_listing()[: LATEST_COUNT + 1])
+        top = None
+        if self.top_story_id:
+            top = next((a for a in latest if a.pk == self.top_story_id), None)
+            if top is None:
+                top = ArticlePage.objects.for_listing().filter(pk=self.top_story_id).first()
+        if top is None and latest:
+            top = latest[0]
+        context["top_story"] = top
+        context["latest_articles"] = [a for a in latest if top is None or a.pk != top.pk][
+            :LATEST_COUNT
+        ]
+        return context
