@@ -98,11 +98,15 @@ def _load_targets(links):
             link.target_restricted = link.target_id in restricted_ids
 
 
-def tag_related(page, *, exclude_ids, limit):
-    """Up to `limit` visible articles sharing tags with `page`, best match first."""
+def tag_related(page, *, exclude_ids, limit, tags=None):
+    """Up to `limit` visible articles sharing tags with `page`, best match first.
+
+    Pass `tags` when the caller already holds the page's tags, to save a query.
+    """
     if limit <= 0:
         return []
-    tag_ids = [tag.pk for tag in page.tags.all() if tag.pk]
+    tags = page.tags.all() if tags is None else tags
+    tag_ids = [tag.pk for tag in tags if tag.pk]
     if not tag_ids:
         return []
     frequencies = (
@@ -131,7 +135,7 @@ def tag_related(page, *, exclude_ids, limit):
     )
 
 
-def resolve_read_also(page, *, request=None, preview=False, limit=None):
+def resolve_read_also(page, *, request=None, preview=False, limit=None, tags=None):
     """The Read also list for `page`, as readers (or, in preview, editors) should see it."""
     if limit is None:
         limit = read_also_limit(request=request, site=page.get_site() if request is None else None)
@@ -139,7 +143,7 @@ def resolve_read_also(page, *, request=None, preview=False, limit=None):
     shown = sum(1 for item in items if not item.hidden_from_readers)
     exclude_ids = {page.pk} | {item.page.pk for item in items if item.page is not None}
     exclude_ids.discard(None)
-    for article in tag_related(page, exclude_ids=exclude_ids, limit=limit - shown):
+    for article in tag_related(page, exclude_ids=exclude_ids, limit=limit - shown, tags=tags):
         items.append(
             ReadAlsoItem(
                 title=article.title,

@@ -216,8 +216,11 @@ class ArticlePage(CacheablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         is_preview = getattr(request, "is_preview", False)
         context["is_preview"] = is_preview
-        context["read_also"] = resolve_read_also(self, request=request, preview=is_preview)
-        context["article_tags"] = list(self.tags.all())
+        tags = list(self.tags.all())
+        context["article_tags"] = tags
+        context["read_also"] = resolve_read_also(
+            self, request=request, preview=is_preview, tags=tags
+        )
         context["authors"] = [
             link.author for link in self.article_authors.select_related("author", "author__photo")
         ]

@@ -10,3 +10,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tests never reach the network: embeds come from a local finder.
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finder.LocalEmbedFinder"}]
 ALLOWED_HOSTS = ["*"]
+# Serve static files straight from the apps; tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,30 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import ArticleIndexPageFactory, home_page
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home(db):
+    return home_page()
+
+
+@pytest.fixture
+def news(home):
+    return ArticleIndexPageFactory(parent=home)
