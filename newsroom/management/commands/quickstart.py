@@ -1,0 +1,132 @@
+"""Set up a local site in one go: migrate, import the seed story, explain sign-in, serve."""
+
+import os
+import sys
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+
+
+def browser_url(addrport):
+    """The URL a person on this machine types, for a runserver `addrport`."""
+    host, _, port = addrport.rpartition(":")
+    if not port.isdigit():
+        raise CommandError(
+            f"--addrport must look like {DEFAULT_ADDRPORT} or 8000, not {addrport!r}."
+        )
+    host = host or "127.0.0.1"
+    if host in {"0.0.0.0", "[::]", "::"}:  # noqa: S104 - displayed, not bound
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the database, import the seed stories, explain how to sign in to the admin, "
+        "then serve the site with runserver."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Set everything up but do not start the development server.",
+        )
+        parser.add_argument(
+            "--addrport",
+            default=DEFAULT_ADDRPORT,
+            help=f"Address and port for runserver (default {DEFAULT_ADDRPORT}).",
+        )
+
+    def handle(self, *args, no_serve=False, addrport=DEFAULT_ADDRPORT, **options):
+        verbosity = options["verbosity"]
+        url = browser_url(addrport)
+
+        self.heading("Migrating the database…")
+        call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
+        self.stdout.write("Database is up to date.")
+
+        self.heading("Importing the seed stories…")
+        if "import_seed" in get_commands():
+            call_command("import_seed", stdout=self.stdout, stderr=self.stderr)
+        else:
+            self.stderr.write("The import_seed command is not installed; no stories imported.")
+
+        self.heading("Signing in to the admin")
+        self.explain_sign_in(url)
+
+        self.heading("Scheduled publishing")
+        self.stdout.write(
+            "Pages and appeals scheduled for later go live when `publish_scheduled` runs.\n"
+            "Run it every minute, for example with this crontab line:\n"
+            f"  * * * * * cd {settings.BASE_DIR} && .venv/bin/python manage.py publish_scheduled"
+        )
+
+        if no_serve:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "\nReady. Serve the site with `bash .ci/start`, or with "
+                    f"`.venv/bin/python manage.py runserver {addrport}`."
+                )
+            )
+            return
+
+        self.stdout.write(
+            self.style.SUCCESS(f"\nServing the site on {url} (admin: {url}admin/). Ctrl+C stops.")
+        )
+        self.stdout.flush()
+        # Become a plain `manage.py runserver`, so its autoreloader restarts runserver alone
+        # instead of re-running this whole command on every code change.
+        manage_py = str(settings.BASE_DIR / "manage.py")
+        os.execv(sys.executable, [sys.executable, manage_py, "runserver", addrport])  # noqa: S606
+
+    def heading(self, text):
+        self.stdout.write(self.style.MIGRATE_HEADING(f"\n== {text}"))
+
+    def explain_sign_in(self, url):
+        admin_url = f"{url}admin/"
+        password = os.environ.get("NEWSROOM_ADMIN_PASSWORD", "")
+        if password:
+            username = os.environ.get("NEWSROOM_ADMIN_USERNAME", "").strip() or "admin"
+            created = self.ensure_superuser(username, password)
+            verb = "Created" if created else "Updated"
+            self.stdout.write(
+                f"{verb} the local superuser {username!r} with the password from "
+                f"NEWSROOM_ADMIN_PASSWORD.\n"
+                f"Sign in at {admin_url} as {username!r}."
+            )
+            return
+
+        User = get_user_model()
+        existing = list(
+            User.objects.filter(is_superuser=True, is_active=True)
+            .order_by(User.USERNAME_FIELD)
+            .values_list(User.USERNAME_FIELD, flat=True)[:5]
+        )
+        if existing:
+            names = ", ".join(repr(name) for name in existing)
+            self.stdout.write(f"Existing superusers: {names}. Sign in at {admin_url}.")
+            self.stdout.write("To create another one, run:")
+        else:
+            self.stdout.write(f"No editor account yet. To sign in at {admin_url}, first run:")
+        self.stdout.write("  .venv/bin/python manage.py createsuperuser")
+        self.stdout.write(
+            "(Or set NEWSROOM_ADMIN_PASSWORD, and optionally NEWSROOM_ADMIN_USERNAME, "
+            "before running this command.)"
+        )
+
+    @transaction.atomic
+    def ensure_superuser(self, username, password):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(**{User.USERNAME_FIELD: username})
+        user.is_staff = True
+        user.is_superuser = True
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        return created

@@ -1,0 +1,135 @@
+"""`manage.py quickstart`: the command behind `bash .ci/start`."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page
+
+from articles.models import ArticlePage
+
+CREATESUPERUSER = ".venv/bin/python manage.py createsuperuser"
+
+
+@pytest.fixture(autouse=True)
+def _no_admin_env(monkeypatch):
+    monkeypatch.delenv("NEWSROOM_ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("NEWSROOM_ADMIN_USERNAME", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _never_serve(monkeypatch):
+    """A test that forgets --no-serve must not replace pytest with runserver."""
+    calls = []
+    monkeypatch.setattr(
+        "newsroom.management.commands.quickstart.os.execv",
+        lambda path, argv: calls.append(argv),
+    )
+    return calls
+
+
+def quickstart(*args):
+    out, err = StringIO(), StringIO()
+    call_command("quickstart", *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def superusers():
+    return get_user_model().objects.filter(is_superuser=True)
+
+
+@pytest.mark.django_db
+def test_without_password_prints_the_createsuperuser_command():
+    output = quickstart("--no-serve")
+
+    assert CREATESUPERUSER in output
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert "NEWSROOM_ADMIN_PASSWORD" in output
+    assert not superusers().exists()
+
+
+@pytest.mark.django_db
+def test_it_explains_scheduled_publishing():
+    output = quickstart("--no-serve")
+
+    assert "* * * * * cd " in output
+    assert ".venv/bin/python manage.py publish_scheduled" in output
+
+
+@pytest.mark.django_db
+def test_with_password_creates_a_local_superuser(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ADMIN_PASSWORD", "correct horse battery")
+
+    output = quickstart("--no-serve")
+
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.is_staff and user.is_active
+    assert user.check_password("correct horse battery")
+    assert "Created the local superuser 'admin'" in output
+    assert "Sign in at http://127.0.0.1:8000/admin/ as 'admin'" in output
+    assert CREATESUPERUSER not in output
+    assert "correct horse battery" not in output
+
+
+@pytest.mark.django_db
+def test_username_comes_from_the_environment_and_the_password_is_updated(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ADMIN_USERNAME", "editor")
+    monkeypatch.setenv("NEWSROOM_ADMIN_PASSWORD", "first password")
+    quickstart("--no-serve")
+    monkeypatch.setenv("NEWSROOM_ADMIN_PASSWORD", "second password")
+
+    output = quickstart("--no-serve")
+
+    assert "Updated the local superuser 'editor'" in output
+    user = get_user_model().objects.get(username="editor")
+    assert user.check_password("second password")
+    assert list(superusers().values_list("username", flat=True)) == ["editor"]
+
+
+@pytest.mark.django_db
+def test_existing_superusers_are_named():
+    get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
+
+    output = quickstart("--no-serve")
+
+    assert "'chief'" in output
+    assert CREATESUPERUSER in output
+
+
+@pytest.mark.django_db
+def test_it_imports_the_seed_story():
+    quickstart("--no-serve")
+
+    assert ArticlePage.objects.live().exists()
+
+
+@pytest.mark.django_db
+def test_a_second_run_changes_nothing(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ADMIN_PASSWORD", "pw for both runs")
+    quickstart("--no-serve")
+    pages = list(Page.objects.order_by("pk").values_list("pk", "title", "live"))
+    users = list(get_user_model().objects.order_by("pk").values_list("pk", "username"))
+
+    output = quickstart("--no-serve")
+
+    assert list(Page.objects.order_by("pk").values_list("pk", "title", "live")) == pages
+    assert list(get_user_model().objects.order_by("pk").values_list("pk", "username")) == users
+    assert "Updated the local superuser 'admin'" in output
+
+
+@pytest.mark.django_db
+def test_without_no_serve_it_becomes_runserver(_never_serve):
+    output = quickstart("--addrport", "127.0.0.1:8123")
+
+    assert "Serving the site on http://127.0.0.1:8123/" in output
+    [argv] = _never_serve
+    assert argv[-2:] == ["runserver", "127.0.0.1:8123"]
+    assert argv[1].endswith("manage.py")
+
+
+@pytest.mark.django_db
+def test_a_bad_addrport_is_refused_before_anything_runs():
+    with pytest.raises(CommandError, match="--addrport"):
+        quickstart("--no-serve", "--addrport", "not-a-port")
