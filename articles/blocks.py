@@ -25,6 +25,14 @@ class PrefetchingImageChooserBlock(ImageChooserBlock):
         return [images.get(value) for value in values]
 
 
+class ArticleChooserBlock(blocks.PageChooserBlock):
+    def bulk_to_python(self, values):
+        # Like PageChooserBlock, without loading the targets' own bodies.
+        ids = [value for value in values if value is not None]
+        pages = self.model_class.objects.defer_streamfields().in_bulk(ids)
+        return [pages.get(value) for value in values]
+
+
 class PrefetchedEmbedValue(EmbedValue):
     """An embed whose stored HTML was loaded with its neighbours in one query."""
 
@@ -85,7 +93,7 @@ class QuoteBlock(blocks.StructBlock):
 class ReadAlsoBlock(blocks.StructBlock):
     """An inline "Read also" pointer to another article, placed between paragraphs."""
 
-    article = blocks.PageChooserBlock(page_type="articles.ArticlePage", label=_("Article"))
+    article = ArticleChooserBlock(page_type="articles.ArticlePage", label=_("Article"))
 
     class Meta:
         icon = "link"
