@@ -16,7 +16,15 @@ def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = None
     if query:
-        matches = ArticlePage.objects.for_listing().order_by().search(query)
+        # The search backend filters on indexed fields only, so privacy is checked with
+        # public() here rather than with the Exists() filter that listings use.
+        matches = (
+            ArticlePage.objects.live()
+            .public()
+            .defer_streamfields()
+            .select_related("lead_image")
+            .search(query)
+        )
         results = paginate(request, matches, RESULTS_PER_PAGE)
     return TemplateResponse(request, "search.html", {"query": query, "results": results})
 
