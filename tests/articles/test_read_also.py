@@ -1,0 +1,179 @@
+"""Read also: curated links first, then articles sharing the rarest tags."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from articles.models import ArticlePage, ArticleSettings, ReadAlsoLink
+from articles.read_also import resolve_read_also
+from tests.factories import ArticlePageFactory, add_read_also
+
+
+def titles(items):
+    return [item.title for item in items]
+
+
+def published(news, title, *, tags=(), days_ago=0, live=True):
+    page = ArticlePageFactory(parent=news, title=title, tags=list(tags), live=live)
+    if live and days_ago:
+        when = timezone.now() - datetime.timedelta(days=days_ago)
+        ArticlePage.objects.filter(pk=page.pk).update(first_published_at=when)
+        page.refresh_from_db()
+    return page
+
+
+@pytest.fixture
+def limit(home):
+    def set_limit(n):
+        settings = ArticleSettings.for_site(home.get_site())
+        settings.read_also_limit = n
+        settings.save()
+
+    return set_limit
+
+
+def test_curated_links_come_first_in_editor_order(news):
+    first, second, third = (published(news, t) for t in ("First", "Second", "Third"))
+    page = add_read_also(published(news, "Story"), third, first, second)
+
+    assert titles(resolve_read_also(page)) == ["Third", "First", "Second"]
+
+
+def test_every_live_curated_link_shows_even_beyond_the_limit(news, limit):
+    limit(2)
+    targets = [published(news, f"Target {i}") for i in range(4)]
+    page = add_read_also(published(news, "Story"), *targets)
+
+    assert titles(resolve_read_also(page)) == [f"Target {i}" for i in range(4)]
+
+
+def test_readers_never_see_links_to_drafts_or_unpublished_pages(news):
+    draft = published(news, "Draft", live=False)
+    unpublished = published(news, "Withdrawn")
+    live = published(news, "Live")
+    page = add_read_also(published(news, "Story"), draft, unpublished, live)
+    ArticlePage.objects.get(pk=unpublished.pk).unpublish()
+
+    items = resolve_read_also(page)
+
+    assert titles(items) == ["Live"]
+    assert not any(item.hidden_from_readers for item in items)
+
+
+def test_readers_never_see_links_to_private_pages(news):
+    private = published(news, "Members only", tags=["Russia"])
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    page = add_read_also(published(news, "Story", tags=["Russia"]), private)
+
+    assert "Members only" not in titles(resolve_read_also(page))
+
+
+def test_preview_keeps_hidden_targets_marked(news):
+    draft = published(news, "Draft", live=False)
+    page = add_read_also(published(news, "Story"), draft)
+
+    items = resolve_read_also(page, preview=True)
+
+    assert titles(items) == ["Draft"]
+    assert items[0].hidden_from_readers
+
+
+def test_external_links_keep_their_title_url_and_source(news):
+    external = ReadAlsoLink(
+        external_url="https://example.com/story",
+        external_title="EU leaders call for sanctions",
+        external_source="Bloomberg",
+    )
+    page = add_read_also(published(news, "Story"), external)
+
+    [item] = resolve_read_also(page)
+
+    assert (item.title, item.url, item.source_label) == (
+        "EU leaders call for sanctions",
+        "https://example.com/story",
+        "Bloomberg",
+    )
+    assert item.is_external
+
+
+def test_top_up_ranks_rarer_shared_tags_higher_then_newer(news):
+    # "Russia" is on many articles, "Kharkiv" on few: sharing Kharkiv counts more.
+    for i in range(5):
+        published(news, f"Filler {i}", tags=["Russia"], days_ago=30 + i)
+    both = published(news, "Both tags", tags=["Russia", "Kharkiv"], days_ago=10)
+    rare = published(news, "Rare tag only", tags=["Kharkiv"], days_ago=9)
+    common_new = published(news, "Common tag, newest", tags=["Russia"], days_ago=1)
+    common_old = published(news, "Common tag, older", tags=["Russia"], days_ago=2)
+    published(news, "Unrelated", tags=["Weather"])
+    page = published(news, "Story", tags=["Russia", "Kharkiv"])
+
+    items = resolve_read_also(page, limit=5)
+
+    assert titles(items) == [
+        both.title,
+        rare.title,
+        common_new.title,
+        common_old.title,
+        "Filler 0",
+    ]
+    assert not any(item.curated for item in items)
+
+
+def test_top_up_fills_to_the_site_limit_excluding_self_and_listed(news, limit):
+    limit(3)
+    curated = published(news, "Curated", tags=["Russia"])
+    others = [published(news, f"Other {i}", tags=["Russia"], days_ago=i + 1) for i in range(5)]
+    page = add_read_also(published(news, "Story", tags=["Russia"]), curated)
+
+    items = resolve_read_also(page)
+
+    assert titles(items) == ["Curated", others[0].title, others[1].title]
+    assert page.title not in titles(items)
+
+
+def test_top_up_leaves_out_drafts_and_private_pages(news):
+    published(news, "Draft sibling", tags=["Russia"], live=False)
+    private = published(news, "Private sibling", tags=["Russia"])
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    page = published(news, "Story", tags=["Russia"])
+
+    assert titles(resolve_read_also(page)) == []
+
+
+def test_tags_match_case_insensitively(news):
+    published(news, "Lower case tag", tags=["north korea"])
+    page = published(news, "Story", tags=["North Korea"])
+
+    assert titles(resolve_read_also(page)) == ["Lower case tag"]
+    assert ArticlePage.objects.get(pk=page.pk).tags.get().name in {"north korea", "North Korea"}
+
+
+def test_a_zero_limit_shows_curated_links_only(news, limit):
+    limit(0)
+    curated = published(news, "Curated", tags=["Russia"])
+    published(news, "Sibling", tags=["Russia"])
+    page = add_read_also(published(news, "Story", tags=["Russia"]), curated)
+
+    assert titles(resolve_read_also(page)) == ["Curated"]
+
+
+def test_preview_uses_unsaved_links_and_tags(news):
+    draft = published(news, "Unwritten", live=False)
+    live = published(news, "Written")
+    sibling = published(news, "Shares a new tag", tags=["Kharkiv"])
+    page = ArticlePage.objects.get(pk=published(news, "Story").pk)
+
+    # Edits in the editor, not saved: modelcluster keeps them in memory.
+    page.read_also_links = [
+        ReadAlsoLink(target=draft, sort_order=0),
+        ReadAlsoLink(target=live, sort_order=1),
+    ]
+    page.tags.add("Kharkiv")
+
+    items = resolve_read_also(page, preview=True)
+
+    assert titles(items) == ["Unwritten", "Written", sibling.title]
+    assert [item.hidden_from_readers for item in items] == [True, False, False]
+    assert not ArticlePage.objects.get(pk=page.pk).read_also_links.exists()
