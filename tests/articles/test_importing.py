@@ -1,0 +1,623 @@
+"""The seed importer: `python manage.py import_seed [PATH ...]` and articles.importing."""
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from taggit.models import Tag
+from wagtail.models import Page, Revision
+
+from articles.importing import (
+    AppealPassage,
+    SeedImporter,
+    normalise_title,
+    parse_story,
+    split_source,
+)
+from articles.models import ArticleIndexPage, ArticlePage, ReadAlsoLink, TaggedArticle
+from articles.signals import appeal_passage_found
+from tests.factories import ArticlePageFactory
+
+SEED = Path(settings.BASE_DIR) / "seeds" / "000_6f1df5a3d3c7a09b.txt"
+HEADLINE = "North Korea ships “7,000 containers of military aid to Russia”"
+STANDFIRST = (
+    "South Korea claims that North Korea has sent around 7,000 containers of munitions "
+    "and military equipment to Russia since last year."
+)
+MAPPING = "Mapping North Korea’s discreet artillery ammo route to Russia"
+EU_LEADERS = "EU leaders to call for new sanctions on Belarus, North Korea, Iran"
+READ_ALSO = [
+    ("Bloomberg", EU_LEADERS),
+    ("NK Pro", "Satellite images show halt in North Korean weapons loads to Russia"),
+    ("", "2 out of 5 missiles Russia launched at Kharkiv are from North Korea"),
+    (
+        "",
+        "Russia targeted Kyiv with at least one North Korean ballistic missile in recent attack "
+        "(photos)",
+    ),
+    ("", MAPPING),
+    ("", "Ukraine reports first evidence of North Korean missile used by Russia"),
+    ("", "US calls UN Security Council meeting over North Korea’s missile supply to Russia"),
+]
+TAGS = {"North Korea", "Russia", "South Korea", "military aid"}
+APPEAL_HEADING = (
+    "You could close this page. Or you could join our community and help us produce more "
+    "materials like this."
+)
+APPEAL_FRAGMENTS = [
+    "You could close this page",
+    "We keep our reporting open",
+    "A little bit goes a long way",
+    "Become a patron",
+    "other ways to support",
+]
+
+
+def run(*args, **kwargs):
+    out = StringIO()
+    call_command("import_seed", *args, stdout=out, stderr=StringIO(), **kwargs)
+    return out.getvalue()
+
+
+def write(path, content, sidecar=None):
+    """Write a story file (str is written as UTF-8, bytes as they are) and its sidecar."""
+    path = Path(path)
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    if sidecar is not None:
+        path.with_suffix(".toml").write_text(sidecar, encoding="utf-8")
+    return path
+
+
+def story_text(headline, standfirst="What happened.", body=("A paragraph.",), read_also=()):
+    lines = [headline, standfirst, *body]
+    if read_also:
+        lines += ["Read also:", *(f"- {item}" for item in read_also)]
+    return "\n".join(lines) + "\n"
+
+
+def counts():
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "links": ReadAlsoLink.objects.count(),
+        "tags": Tag.objects.count(),
+        "tagged": TaggedArticle.objects.count(),
+    }
+
+
+def story_page():
+    return ArticlePage.objects.get(title=HEADLINE)
+
+
+@pytest.fixture
+def seed_copy(tmp_path):
+    """The real seed story and sidecar, copied where a test may edit them."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    shutil.copy(SEED.with_suffix(".toml"), folder / SEED.with_suffix(".toml").name)
+    return folder / SEED.name
+
+
+@pytest.fixture
+def appeals():
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append({"sender": sender, **kwargs})
+
+    appeal_passage_found.connect(receiver, weak=False)
+    yield received
+    appeal_passage_found.disconnect(receiver)
+
+
+# --- The real seed ----------------------------------------------------------------------------
+
+
+def test_seed_story_is_imported_as_the_first_live_article(home, settings):
+    settings.NEWSROOM_SEEDS_DIR = SEED.parent
+    assert not ArticlePage.objects.exists()
+
+    output = run()
+
+    news = ArticleIndexPage.objects.get()
+    assert (news.title, news.slug, news.live) == ("News", "news", True)
+    assert news.get_parent().pk == home.pk
+
+    story = story_page()
+    assert story.live
+    assert list(ArticlePage.objects.live().values_list("pk", flat=True)) == [story.pk]
+    assert story.get_parent().pk == news.pk
+    assert story.standfirst == STANDFIRST
+    assert story.source_label == "Sky News"
+    assert {tag.name for tag in story.tags.all()} == TAGS
+    assert story.live_revision_id == story.latest_revision_id
+    assert not story.has_unpublished_changes
+
+    # Body: paragraph, inline Read also (the mapping story), paragraph, paragraph.
+    assert [block.block_type for block in story.body] == [
+        "paragraph",
+        "read_also",
+        "paragraph",
+        "paragraph",
+    ]
+    mapping = ArticlePage.objects.get(title=MAPPING)
+    assert story.body[1].value["article"].pk == mapping.pk
+    first = story.body[0].value.source
+    assert first.startswith("<p>South Korea has claimed that North Korea has sent approximately")
+    assert "Sky News reports. Defense Minister Shin Won-sik" in first
+    assert story.body[2].value.source.startswith("<p>Mr. Shin stated that North Korea")
+    assert story.body[3].value.source == (
+        "<p>The US and South Korea have previously accused North Korea of sending shells and "
+        "military aid to Russia during the war, allegations that both Russia and Pyongyang "
+        "have denied.</p>"
+    )
+    raw_body = json.dumps(list(story.body.raw_data), ensure_ascii=False)
+    for fragment in APPEAL_FRAGMENTS + ["Read also:", "Bloomberg:"]:
+        assert fragment not in raw_body
+    assert "Read also" not in story.standfirst
+
+    # Curated Read also links: seven, in order, to seven draft stubs.
+    links = list(story.read_also_links.order_by("sort_order").select_related("target"))
+    assert [(link.target.source_label, link.target.title) for link in links] == READ_ALSO
+    assert all(link.external_url == "" for link in links)
+    stubs = [link.target for link in links]
+    assert len({stub.pk for stub in stubs}) == 7
+    assert ArticlePage.objects.count() == 8
+    for stub in stubs:
+        assert not stub.live
+        assert stub.first_published_at is None
+        assert stub.get_parent().pk == news.pk
+        assert stub.standfirst == ""
+        assert len(stub.body) == 0
+        assert {tag.name for tag in stub.tags.all()} == TAGS
+        revisions = list(stub.revisions.all())
+        assert len(revisions) == 1 and revisions[0].user_id is None
+    eu = ArticlePage.objects.get(title=EU_LEADERS)
+    assert eu.source_label == "Bloomberg"
+    assert eu.slug == "eu-leaders-to-call-for-new-sanctions-on-belarus-north-korea-iran"
+
+    # The home page leads with the story, in its published revision too.
+    home.refresh_from_db()
+    assert home.top_story_id == story.pk
+    assert home.get_latest_revision().as_object().top_story_id == story.pk
+    assert home.live_revision_id == home.latest_revision_id
+
+    assert "Created (9): News (index); " in output
+    assert f"{HEADLINE} (story)" in output
+    assert f"{EU_LEADERS} (draft stub)" in output
+    assert "Updated (0): none" in output
+    assert "Skipped (0): none" in output
+    assert "Conflicts (0): none" in output
+    assert f"Appeal passage found: {APPEAL_HEADING}" in output
+
+
+def test_existing_news_index_and_articles_are_reused(news):
+    existing = ArticlePageFactory(
+        parent=news, title="Ukraine reports first evidence of North Korean missile used by Russia"
+    )
+    run(str(SEED))
+
+    assert ArticleIndexPage.objects.count() == 1
+    story = story_page()
+    assert story.get_parent().pk == news.pk
+    targets = [link.target for link in story.read_also_links.order_by("sort_order")]
+    assert targets[5].pk == existing.pk
+    assert targets[5].live
+    assert ArticlePage.objects.count() == 1 + 1 + 6  # existing, story, six stubs
+
+
+def test_top_story_already_set_is_kept(news, home):
+    lead = ArticlePageFactory(parent=news)
+    home.top_story = lead
+    home.save_revision().publish()
+    run(str(SEED))
+    home.refresh_from_db()
+    assert home.top_story_id == lead.pk
+
+
+def test_second_run_creates_and_changes_nothing(home):
+    run(str(SEED))
+    before = counts()
+    story = story_page()
+
+    output = run(str(SEED))
+
+    assert counts() == before
+    assert story_page().latest_revision_id == story.latest_revision_id
+    assert "Created (0): none" in output
+    assert f"Skipped (1): {HEADLINE} (already imported)" in output
+    assert f"Appeal passage found: {APPEAL_HEADING}" in output
+
+
+def test_update_refreshes_the_story_as_a_new_published_revision(home, seed_copy):
+    run(str(seed_copy))
+    story = story_page()
+    before = counts()
+    old_revision = story.latest_revision
+
+    text = seed_copy.read_text(encoding="utf-8").replace(STANDFIRST, "A corrected standfirst.")
+    seed_copy.write_text(text, encoding="utf-8")
+    sidecar = seed_copy.with_suffix(".toml")
+    sidecar.write_text(
+        sidecar.read_text(encoding="utf-8").replace('"military aid"', '"arms trade"'),
+        encoding="utf-8",
+    )
+    output = run(str(seed_copy), update=True)
+
+    story = ArticlePage.objects.get(pk=story.pk)
+    assert story.standfirst == "A corrected standfirst."
+    assert {tag.name for tag in story.tags.all()} == TAGS - {"military aid"} | {"arms trade"}
+    assert story.live and story.live_revision_id == story.latest_revision_id
+    assert story.latest_revision_id != old_revision.pk
+    assert story.revisions.count() == 2
+    # The old text stays in the history, so an editor can roll back.
+    assert old_revision.as_object().standfirst == STANDFIRST
+    assert story.read_also_links.count() == 7
+    after = counts()
+    assert after["pages"] == before["pages"]
+    assert after["links"] == before["links"]
+    assert after["revisions"] == before["revisions"] + 1
+    assert f"Updated (1): {HEADLINE} (story)" in output
+
+
+def test_update_without_changes_still_makes_a_new_revision(home):
+    run(str(SEED))
+    story = story_page()
+    run(str(SEED), update=True)
+    assert story.revisions.count() == 2
+    assert ArticlePage.objects.count() == 8
+
+
+# --- Stubs --------------------------------------------------------------------------------------
+
+
+def test_a_later_story_fills_its_stub_instead_of_duplicating_it(home, tmp_path):
+    run(str(SEED))
+    stub = ArticlePage.objects.get(title=MAPPING)
+    pages = ArticlePage.objects.count()
+
+    # Straight apostrophe and different case: still the same headline.
+    later = write(
+        tmp_path / "mapping.txt",
+        story_text(
+            "MAPPING North Korea's discreet artillery ammo route to Russia",
+            standfirst="Trains now carry the shells.",
+            body=["Satellite images show the route.", "It runs through Tumangang."],
+        ),
+        sidecar='tags = ["railways"]\n',
+    )
+    output = run(str(later))
+
+    filled = ArticlePage.objects.get(pk=stub.pk)
+    assert ArticlePage.objects.count() == pages
+    assert filled.live
+    assert filled.title == "MAPPING North Korea's discreet artillery ammo route to Russia"
+    assert filled.standfirst == "Trains now carry the shells."
+    assert [block.value.source for block in filled.body] == [
+        "<p>Satellite images show the route.</p>",
+        "<p>It runs through Tumangang.</p>",
+    ]
+    assert [tag.name for tag in filled.tags.all()] == ["railways"]
+    assert "(draft stub filled in)" in output
+    # The seed story's links still point at the same page, now live.
+    story = story_page()
+    assert story.body[1].value["article"].pk == stub.pk
+
+
+def test_stub_edited_by_an_editor_is_left_alone_as_a_conflict(home, tmp_path):
+    run(str(SEED))
+    stub = ArticlePage.objects.get(title=EU_LEADERS)
+    editor = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    stub.standfirst = "An editor's own standfirst."
+    stub.save_revision(user=editor, clean=False)
+    revisions = stub.revisions.count()
+
+    later = write(tmp_path / "eu.txt", story_text("Bloomberg: " + EU_LEADERS))
+    output = run(str(later))
+
+    stub = ArticlePage.objects.get(pk=stub.pk)
+    assert not stub.live
+    assert stub.revisions.count() == revisions
+    assert stub.get_latest_revision().as_object().standfirst == "An editor's own standfirst."
+    assert ArticlePage.objects.filter(title__contains="EU leaders").count() == 1
+    assert f"Conflicts (1): {EU_LEADERS} (an editor has changed" in output
+
+
+def test_stub_titles_match_across_quotes_case_punctuation_and_prefix():
+    assert normalise_title(MAPPING) == normalise_title(
+        "mapping north korea's discreet artillery ammo route to russia!"
+    )
+    assert normalise_title("Bloomberg: " + EU_LEADERS) == normalise_title(EU_LEADERS)
+    assert normalise_title("“Quoted”  headline") == normalise_title('"quoted" headline')
+    assert normalise_title("One headline") != normalise_title("Another headline")
+
+
+# --- Sources ----------------------------------------------------------------------------------
+
+
+def test_split_source_guesses_prefixes_of_up_to_three_words():
+    assert split_source("Bloomberg: EU leaders") == ("Bloomberg", "EU leaders")
+    assert split_source("The Kyiv Independent: Title") == ("The Kyiv Independent", "Title")
+    assert split_source("Four words before colon: Title") == (
+        "",
+        "Four words before colon: Title",
+    )
+    assert split_source("No prefix here") == ("", "No prefix here")
+    assert split_source("At 10:30 the sirens") == ("", "At 10:30 the sirens")
+
+
+def test_split_source_with_a_sources_list_only_takes_those():
+    sources = ["Bloomberg", "NK Pro"]
+    assert split_source("Explainer: What is X", sources) == ("", "Explainer: What is X")
+    assert split_source("nk pro: Images", sources) == ("NK Pro", "Images")
+
+
+def test_sidecar_sources_override_the_prefix_guess(home, tmp_path):
+    items = ["Explainer: What the sanctions cover", "Bloomberg: Sanctions widen"]
+    guessed = write(tmp_path / "a.txt", story_text("Story A", read_also=items))
+    listed = write(
+        tmp_path / "b.txt",
+        story_text("Story B", read_also=["Explainer: What the rules say", *items[1:]]),
+        sidecar='sources = ["Bloomberg"]\n',
+    )
+    run(str(guessed))
+    stub = ArticlePage.objects.get(title="What the sanctions cover")
+    assert stub.source_label == "Explainer"
+
+    run(str(listed))
+    stub = ArticlePage.objects.get(title="Explainer: What the rules say")
+    assert stub.source_label == ""
+    assert ArticlePage.objects.get(title="Sanctions widen").source_label == "Bloomberg"
+    assert ArticlePage.objects.filter(title="Sanctions widen").count() == 1
+
+
+# --- Format -----------------------------------------------------------------------------------
+
+
+def test_bom_and_crlf_are_accepted(home, tmp_path):
+    path = write(
+        tmp_path / "crlf.txt",
+        b"\xef\xbb\xbfHeadline\r\n\r\nStandfirst.\r\nFirst.\r\n\r\nSecond.\r\n",
+    )
+    run(str(path))
+    page = ArticlePage.objects.get()
+    assert page.title == "Headline"
+    assert page.standfirst == "Standfirst."
+    assert [block.value.source for block in page.body] == ["<p>First.</p>", "<p>Second.</p>"]
+
+
+def test_html_in_a_story_file_is_escaped(home, tmp_path):
+    path = write(
+        tmp_path / "html.txt",
+        story_text(
+            "<b>Bold</b> headline",
+            standfirst="<i>Standfirst</i>",
+            body=['<script>alert("x")</script> & <a href="http://evil">link</a>'],
+        ),
+    )
+    run(str(path))
+    page = ArticlePage.objects.get()
+    assert page.title == "<b>Bold</b> headline"  # plain text; templates escape it
+    assert page.body[0].value.source == (
+        "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
+        "&lt;a href=&quot;http://evil&quot;&gt;link&lt;/a&gt;</p>"
+    )
+    assert "<script>" not in str(page.body[0].value)
+
+
+def test_without_appeal_starts_the_appeal_is_everything_after_the_list():
+    story = parse_story(
+        story_text("Headline", read_also=["Other story"])
+        + "Support us\nWe need you. Join us or read more about us.\n"
+    )
+    assert story.paragraphs == ["A paragraph."]
+    assert [item.title for item in story.read_also] == ["Other story"]
+    assert story.appeal == AppealPassage(
+        heading="Support us",
+        paragraphs=["We need you."],
+        cta_label="Join us",
+        secondary_label="read more about us",
+    )
+
+
+def test_seed_appeal_passage_is_parsed():
+    story = parse_story(
+        SEED.read_text(encoding="utf-8"),
+        {
+            "appeal_starts": APPEAL_HEADING,
+            "sources": ["Bloomberg", "NK Pro"],
+        },
+    )
+    appeal = story.appeal
+    assert appeal.heading == APPEAL_HEADING
+    assert len(appeal.paragraphs) == 2
+    assert appeal.paragraphs[0].startswith("We keep our reporting open")
+    assert appeal.paragraphs[1].endswith("vote for topics we should cover next.")
+    assert appeal.cta_label == "Become a patron"
+    assert appeal.secondary_label == "see other ways to support"
+    assert story.tags is None and story.source_label is None
+
+
+def test_signal_carries_the_appeal_passage(home, appeals):
+    run(str(SEED))
+    assert len(appeals) == 1
+    call = appeals[0]
+    assert call["sender"] is SeedImporter
+    assert call["path"] == SEED
+    assert call["update"] is False
+    passage = call["passage"]
+    assert isinstance(passage, AppealPassage)
+    assert passage.heading == APPEAL_HEADING
+    assert len(passage.paragraphs) == 2
+    assert "Become a patron" not in passage.paragraphs[-1]
+    assert (passage.cta_label, passage.secondary_label) == (
+        "Become a patron",
+        "see other ways to support",
+    )
+
+    run(str(SEED), update=True)
+    assert appeals[-1]["update"] is True
+
+
+def test_no_signal_for_a_story_without_appeal(home, tmp_path, appeals):
+    run(str(write(tmp_path / "plain.txt", story_text("Plain"))))
+    assert appeals == []
+
+
+# --- Which files ------------------------------------------------------------------------------
+
+
+def test_explicit_path_imports_only_that_path(home, settings, tmp_path):
+    settings.NEWSROOM_SEEDS_DIR = SEED.parent
+    path = write(tmp_path / "only.txt", story_text("Only this one"))
+    run(str(path))
+    assert list(ArticlePage.objects.values_list("title", flat=True)) == ["Only this one"]
+
+
+def test_no_path_imports_every_seed_file_sorted_by_name(home, settings, tmp_path):
+    settings.NEWSROOM_SEEDS_DIR = tmp_path
+    write(tmp_path / "b.txt", story_text("Story from b"))
+    write(tmp_path / "a.txt", story_text("Story from a"))
+    write(tmp_path / "notes.md", "not a story")
+    run()
+    titles = list(ArticlePage.objects.order_by("pk").values_list("title", flat=True))
+    assert titles == ["Story from a", "Story from b"]
+    home.refresh_from_db()
+    assert home.top_story.title == "Story from a"
+
+
+# --- Bad input --------------------------------------------------------------------------------
+
+BAD_FILES = {
+    "empty": (b"", "empty"),
+    "blank-lines-only": (b"\n   \r\n\t\n", "no headline"),
+    "headline-only": (b"Just a headline\n", "no standfirst"),
+    "no-body": (b"Headline\nStandfirst\n", "no body"),
+    "no-body-before-read-also": (b"Headline\nStandfirst\nRead also:\n- Other\n", "no body"),
+    "nul-bytes": (b"Headline\nStand\x00first\nBody\n", "binary"),
+    "control-char": (b"Headline\nStandfirst\x1b[0m\nBody\n", "control character"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    "latin-1": ("Headline\nCaf\xe9 standfirst\nBody\n".encode("latin-1"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("content,problem", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_story_file_is_a_clear_error_and_writes_nothing(home, tmp_path, content, problem):
+    path = write(tmp_path / "bad_story.txt", content)
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+    message = str(error.value)
+    assert str(path) in message
+    assert problem in message
+    assert "\n" not in message
+    assert counts() == before
+
+
+def test_oversized_file_is_refused_before_reading(home, tmp_path, monkeypatch):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(1024 * 1024 + 1)
+    before = counts()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(Path, "open", no_reading)
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    with pytest.raises(CommandError, match=r"huge\.txt: the file is too large"):
+        run(str(path))
+    assert counts() == before
+
+
+def test_a_file_of_exactly_one_mib_is_accepted(home, tmp_path):
+    text = story_text("Big", body=["x" * 1000] * 10)
+    padding = 1024 * 1024 - len(text.encode())
+    path = write(tmp_path / "big.txt", text + "\n" * padding)
+    assert path.stat().st_size == 1024 * 1024
+    run(str(path))
+    assert ArticlePage.objects.get().title == "Big"
+
+
+def test_missing_path_is_a_clear_error(home, tmp_path):
+    before = counts()
+    with pytest.raises(CommandError, match=r"missing\.txt: no such file"):
+        run(str(tmp_path / "missing.txt"))
+    assert counts() == before
+
+
+def test_empty_seeds_folder_is_a_clear_error(home, settings, tmp_path):
+    settings.NEWSROOM_SEEDS_DIR = tmp_path
+    with pytest.raises(CommandError, match="no story files"):
+        run()
+
+
+BAD_SIDECARS = {
+    "invalid-toml": ('tags = ["North Korea"\n', "invalid TOML"),
+    "tags-not-a-list": ('tags = "North Korea"\n', "must be a list of strings"),
+    "source-not-a-string": ("source = 3\n", "must be a string"),
+    "unknown-key": ('tag = ["x"]\n', "unknown sidecar key 'tag'"),
+    "appeal-line-missing": ('appeal_starts = "No such line"\n', "appeal_starts line is not in"),
+}
+
+
+@pytest.mark.parametrize("sidecar,problem", BAD_SIDECARS.values(), ids=BAD_SIDECARS.keys())
+def test_malformed_sidecar_is_a_clear_error(home, tmp_path, sidecar, problem):
+    path = write(tmp_path / "story.txt", story_text("Headline"), sidecar=sidecar)
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+    message = str(error.value)
+    assert "story.toml" in message or "story.txt" in message
+    assert problem in message
+    assert counts() == before
+
+
+def test_sidecar_errors_name_the_sidecar(home, tmp_path):
+    path = write(tmp_path / "story.txt", story_text("Headline"), sidecar="tags = [\n")
+    with pytest.raises(CommandError, match=r"story\.toml: invalid TOML"):
+        run(str(path))
+
+
+def test_one_bad_file_among_good_ones_writes_nothing(home, settings, seed_copy):
+    settings.NEWSROOM_SEEDS_DIR = seed_copy.parent
+    write(seed_copy.parent / "001_bad.txt", b"Headline only\n")
+    before = counts()
+
+    with pytest.raises(CommandError, match=r"001_bad\.txt: .*no standfirst"):
+        run()
+    with pytest.raises(CommandError, match=r"001_bad\.txt"):
+        run(str(seed_copy), str(seed_copy.parent / "001_bad.txt"))
+
+    assert counts() == before
+    assert not ArticleIndexPage.objects.exists()
+    assert not ArticlePage.objects.exists()
+    home.refresh_from_db()
+    assert home.top_story_id is None
+
+
+def test_a_failure_while_writing_rolls_everything_back(home, seed_copy, monkeypatch):
+    from articles import importing
+
+    def fail(self, page):
+        raise importing.SeedError(None, "boom")
+
+    monkeypatch.setattr(importing.SeedImporter, "_set_top_story", fail)
+    before = counts()
+    with pytest.raises(CommandError, match="boom"):
+        run(str(seed_copy))
+    assert counts() == before
+
+
+def test_two_files_with_the_same_headline_are_refused(home, tmp_path):
+    first = write(tmp_path / "one.txt", story_text("Same headline"))
+    second = write(tmp_path / "two.txt", story_text("Same headline!"))
+    with pytest.raises(CommandError, match=r"two\.txt: the same headline as"):
+        run(str(first), str(second))
+    assert not ArticlePage.objects.exists()
