@@ -37,6 +37,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -597,6 +598,7 @@ class ImportReport:
     skipped: list[ReportEntry] = field(default_factory=list)
     conflicts: list[ReportEntry] = field(default_factory=list)
     appeals: list[tuple[Path, AppealPassage]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines returned by signal receivers
 
     def lines(self):
         """What the command prints: one line each for created, updated, skipped, conflicts."""
@@ -617,6 +619,7 @@ class ImportReport:
             )
         for _path, passage in self.appeals:
             out.append(_("Appeal passage found: %(heading)s") % {"heading": passage.heading})
+        out.extend(self.notes)
         return out
 
 
@@ -728,8 +731,14 @@ class SeedImporter:
 
         if story.appeal is not None:
             self.report.appeals.append((seed.path, story.appeal))
-            appeal_passage_found.send(
+            responses = appeal_passage_found.send(
                 sender=type(self), passage=story.appeal, path=seed.path, update=self.update
+            )
+            # A receiver may return a line for the report ("Appeal created: …").
+            self.report.notes.extend(
+                str(response)
+                for _receiver, response in responses
+                if isinstance(response, Promise | str)
             )
 
     def _write_story(self, story, page):

@@ -15,6 +15,7 @@ from wagtail.models import Page, Revision
 from articles.importing import (
     AppealPassage,
     SeedImporter,
+    StoryError,
     normalise_title,
     parse_story,
     split_source,
@@ -84,6 +85,7 @@ def counts():
     return {
         "pages": Page.objects.count(),
         "revisions": Revision.objects.count(),
+        "page_revisions": Revision.page_revisions.count(),
         "links": ReadAlsoLink.objects.count(),
         "tags": Tag.objects.count(),
         "tagged": TaggedArticle.objects.count(),
@@ -262,7 +264,7 @@ def test_update_refreshes_the_story_as_a_new_published_revision(home, seed_copy)
     after = counts()
     assert after["pages"] == before["pages"]
     assert after["links"] == before["links"]
-    assert after["revisions"] == before["revisions"] + 1
+    assert after["page_revisions"] == before["page_revisions"] + 1
     assert f"Updated (1): {HEADLINE} (story)" in output
 
 
@@ -426,6 +428,21 @@ def test_without_appeal_starts_the_appeal_is_everything_after_the_list():
     )
 
 
+def test_appeal_starts_splits_off_the_appeal_wherever_it_is():
+    text = story_text("Headline", body=["Body.", "Support us", "Join us or read more."])
+    story = parse_story(text, {"appeal_starts": "Support us"})
+    assert story.paragraphs == ["Body."]
+    assert story.appeal.heading == "Support us"
+    assert story.appeal.paragraphs == []
+    assert story.appeal.cta_label == "Join us"
+
+
+def test_text_between_the_list_and_the_appeal_is_an_error():
+    text = story_text("Headline", read_also=["Other"]) + "Stray line\nSupport us\nPlease.\n"
+    with pytest.raises(StoryError, match="line 6, after the Read also list: Stray line"):
+        parse_story(text, {"appeal_starts": "Support us"})
+
+
 def test_seed_appeal_passage_is_parsed():
     story = parse_story(
         SEED.read_text(encoding="utf-8"),
@@ -463,6 +480,18 @@ def test_signal_carries_the_appeal_passage(home, appeals):
 
     run(str(SEED), update=True)
     assert appeals[-1]["update"] is True
+
+
+def test_lines_returned_by_receivers_are_reported(home, tmp_path):
+    def receiver(sender, **kwargs):
+        return "Appeal noted by a receiver"
+
+    appeal_passage_found.connect(receiver, weak=False)
+    try:
+        output = run(str(SEED))
+    finally:
+        appeal_passage_found.disconnect(receiver)
+    assert "Appeal noted by a receiver" in output.splitlines()
 
 
 def test_no_signal_for_a_story_without_appeal(home, tmp_path, appeals):
