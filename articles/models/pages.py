@@ -154,6 +154,13 @@ class ArticlePage(CacheablePageMixin, Page):
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+    no_promotions = models.BooleanField(
+        _("no promotions"),
+        default=False,
+        help_text=_(
+            "For sensitive stories: no appeals or other promotions are placed in this article."
+        ),
+    )
 
     objects = ArticlePageManager()
 
@@ -189,6 +196,8 @@ class ArticlePage(CacheablePageMixin, Page):
         ),
     ]
 
+    promote_panels = Page.promote_panels + [FieldPanel("no_promotions")]
+
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
         index.SearchField("body"),
@@ -211,6 +220,7 @@ class ArticlePage(CacheablePageMixin, Page):
         return bool(first and last and (last - first).total_seconds() > 60)
 
     def get_context(self, request, *args, **kwargs):
+        from .. import insertions
         from ..read_also import resolve_read_also
 
         context = super().get_context(request, *args, **kwargs)
@@ -221,6 +231,9 @@ class ArticlePage(CacheablePageMixin, Page):
         context["read_also"] = resolve_read_also(
             self, request=request, preview=is_preview, tags=tags
         )
+        extras = insertions.collect(self, request=request, tags=tags, preview=is_preview)
+        context["head_extras"] = extras.head
+        context["body_items"], context["body_end"] = insertions.body_items(self.body, extras.body)
         context["authors"] = [
             link.author for link in self.article_authors.select_related("author", "author__photo")
         ]

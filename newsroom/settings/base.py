@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "newsroom",
     "newsroom.home",
     "articles",
+    "membership",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

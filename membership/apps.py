@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembershipConfig(AppConfig):
+    name = "membership"
+    verbose_name = _("Membership")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from articles import insertions
+        from articles.signals import appeal_passage_found
+
+        from . import seed, signal_handlers  # noqa: F401
+        from .placement import appeal_insertions
+
+        insertions.register(appeal_insertions)
+        appeal_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")

@@ -1,0 +1,219 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PublishingPanel,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+
+from ..sanitise import sanitise_rich_text
+
+APPEAL_BODY_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class AppealQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Published and not expired, even before publish_scheduled has run."""
+        now = now or timezone.now()
+        return self.filter(live=True).filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+        ).filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+
+
+class Appeal(
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """The patron ask placed in articles."""
+
+    class Placement(models.TextChoices):
+        END = "end", _("At the end of the article")
+        INLINE = "inline", _("Inside the article, after a paragraph")
+        BOTH = "both", _("Both inside and at the end")
+
+    class Frequency(models.TextChoices):
+        ALWAYS = "always", _("On every article view")
+        EVERY_K_VIEWS = "every_k_views", _("At most once every K article views")
+        DAILY = "daily", _("At most once a day")
+
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("For editors only; readers never see it.")
+    )
+    heading = models.CharField(_("heading"), max_length=255)
+    body = RichTextField(_("body"), features=APPEAL_BODY_FEATURES)
+    cta_label = models.CharField(_("call to action label"), max_length=80, default=_("Become a patron"))
+    cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("call to action page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cta_url = models.URLField(
+        _("or call to action URL"),
+        blank=True,
+        help_text=_("Leave both empty to use the sign-up target from the membership settings."),
+    )
+    secondary_label = models.CharField(
+        _("secondary link label"), max_length=80, blank=True,
+        help_text=_("For example: see other ways to support. Leave empty for no secondary link."),
+    )
+    secondary_url = models.URLField(
+        _("secondary link URL"),
+        blank=True,
+        help_text=_("Leave empty to use the “other ways to support” link from the settings."),
+    )
+
+    placement = models.CharField(
+        _("placement"), max_length=10, choices=Placement.choices, default=Placement.END
+    )
+    inline_after_paragraph = models.PositiveSmallIntegerField(
+        _("inline after paragraph"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Counts paragraphs. It never stands next to a heading, image, quote, embed or "
+            "Read also block: it moves on to the next gap between two paragraphs. "
+            "Leave empty for the settings default."
+        ),
+    )
+    include_tags = ParentalManyToManyField(
+        "taggit.Tag",
+        verbose_name=_("only on articles tagged"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for every article."),
+    )
+    exclude_tags = ParentalManyToManyField(
+        "taggit.Tag",
+        verbose_name=_("never on articles tagged"),
+        blank=True,
+        related_name="+",
+    )
+    pinned_pages = ParentalManyToManyField(
+        "wagtailcore.Page",
+        verbose_name=_("pinned to articles"),
+        blank=True,
+        related_name="pinned_appeals",
+        help_text=_("These articles always show this appeal while it is live."),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("Among appeals that match an article, one with weight 2 shows twice as often."),
+    )
+
+    frequency = models.CharField(
+        _("how often"), max_length=20, choices=Frequency.choices, default=Frequency.ALWAYS
+    )
+    frequency_views = models.PositiveSmallIntegerField(
+        _("K article views"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    hide_for_patrons = models.BooleanField(_("hide for signed-in patrons"), default=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("heading"),
+                FieldPanel("body"),
+                FieldRowPanel([FieldPanel("cta_label"), FieldPanel("cta_page")]),
+                FieldPanel("cta_url"),
+                FieldRowPanel([FieldPanel("secondary_label"), FieldPanel("secondary_url")]),
+            ],
+            heading=_("Content"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("placement"),
+                FieldPanel("inline_after_paragraph"),
+                FieldPanel("include_tags"),
+                FieldPanel("exclude_tags"),
+                FieldPanel("pinned_pages"),
+                FieldPanel("weight"),
+            ],
+            heading=_("Where it shows"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("frequency"),
+                FieldPanel("frequency_views"),
+                FieldPanel("hide_for_patrons"),
+            ],
+            heading=_("How often"),
+        ),
+        PublishingPanel(),
+    ]
+
+    search_fields = [index.SearchField("name"), index.SearchField("heading")]
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["name"]
+        permissions = [("view_appeal_report", _("Can view the appeal report"))]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.cta_page_id and self.cta_url:
+            raise ValidationError(_("Choose a call to action page or give a URL, not both."))
+
+    def save(self, *args, **kwargs):
+        # Rich text created in code (the seed import, the shell) bypasses the editor's
+        # whitelist, and |richtext does not sanitise: clean it here, once, for every path.
+        self.body = sanitise_rich_text(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def shows_inline(self):
+        return self.placement in (self.Placement.INLINE, self.Placement.BOTH)
+
+    @property
+    def shows_at_end(self):
+        return self.placement in (self.Placement.END, self.Placement.BOTH)
+
+    # Preview: on its own, or placed inside a sample article.
+    @property
+    def preview_modes(self):
+        return [("", _("Appeal")), ("article", _("Inside an article"))]
+
+    def get_preview_template(self, request, mode_name):
+        if mode_name == "article":
+            return "membership/previews/in_article.html"
+        return "membership/previews/appeal.html"
+
+    def get_preview_context(self, request, mode_name):
+        from ..placement import render_appeal_preview_context
+
+        context = super().get_preview_context(request, mode_name)
+        context.update(render_appeal_preview_context(self, request, mode_name))
+        return context

@@ -1,0 +1,42 @@
+"""Turning the seed story's appeal passage into the default Appeal."""
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+SEED_APPEAL_NAME = "Patron appeal (from the seed story)"
+
+
+def appeal_from_passage(sender, passage, path=None, update=False, **kwargs):
+    """Receiver of articles.signals.appeal_passage_found.
+
+    Creates the appeal, live and placed at the end, if it is missing, and makes it the
+    default. A plain re-run never touches an appeal that exists, so editors' changes
+    survive; with --update it is refreshed as a new revision. Returns a line for the report.
+    """
+    from .models import Appeal, MembershipSettings
+
+    appeal = Appeal.objects.filter(name=SEED_APPEAL_NAME).first()
+    if appeal is not None and not update:
+        return _("Appeal kept as it is: %(name)s") % {"name": appeal.name}
+
+    created = appeal is None
+    if created:
+        appeal = Appeal(name=SEED_APPEAL_NAME, placement=Appeal.Placement.END, live=False)
+    appeal.heading = passage.heading
+    appeal.body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in passage.paragraphs)
+    appeal.cta_label = passage.cta_label or _("Become a patron")
+    appeal.secondary_label = passage.secondary_label
+    appeal.save()
+    appeal.save_revision().publish()
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        settings = MembershipSettings.for_site(site)
+        if settings.default_appeal_id is None:
+            settings.default_appeal = appeal
+            settings.save()
+
+    if created:
+        return _("Appeal created: %(name)s") % {"name": appeal.name}
+    return _("Appeal updated as a new revision: %(name)s") % {"name": appeal.name}

@@ -1,0 +1,101 @@
+/* Patron appeal: frequency caps, dismissal and totals-only beacons.
+ * Loaded in <head>, before first paint, so a hidden appeal never flashes or shifts layout.
+ * Settings come from this script tag's data- attributes; the HTML is the same for everyone.
+ * Without JavaScript the appeal simply shows. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) return;
+  var config = script.dataset;
+  var root = document.documentElement;
+  var DAY_MS = 24 * 60 * 60 * 1000;
+  var DISMISS_MS = 7 * DAY_MS;
+  var PREFIX = "membership.appeal.";
+
+  function read(key) {
+    try { return window.localStorage.getItem(PREFIX + key); } catch (e) { return null; }
+  }
+  function write(key, value) {
+    try { window.localStorage.setItem(PREFIX + key, String(value)); } catch (e) { /* private mode */ }
+  }
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + (d.getMonth() + 1) + "-" + d.getDate();
+  }
+  function isPatron() {
+    return document.cookie.split(";").some(function (part) {
+      return part.trim() === "membership_patron=1";
+    });
+  }
+
+  // One article view, counted once per page load, for every appeal alike.
+  var views = (parseInt(read("views"), 10) || 0) + 1;
+  write("views", views);
+
+  function shouldHide() {
+    if (config.hideForPatrons === "1" && isPatron()) return true;
+    var dismissedUntil = parseInt(read("dismissedUntil"), 10) || 0;
+    if (dismissedUntil > Date.now()) return true;
+    if (config.frequency === "every_k_views") {
+      var every = Math.max(parseInt(config.every, 10) || 1, 1);
+      var lastView = parseInt(read("lastShownView"), 10);
+      if (!isNaN(lastView) && views - lastView < every) return true;
+    } else if (config.frequency === "daily") {
+      if (read("lastShownDay") === today()) return true;
+    }
+    return false;
+  }
+
+  root.classList.add("patron-appeal-js");
+  var hidden = !config.appeal || shouldHide();
+  if (hidden) {
+    root.classList.add("patron-appeal-hidden");
+    return;
+  }
+  write("lastShownView", views);
+  write("lastShownDay", today());
+
+  var sent = {};
+  function beacon(element, event) {
+    var url = element.getAttribute("data-beacon");
+    var id = element.getAttribute("data-appeal-id");
+    if (!url || !id || sent[id + event] || !navigator.sendBeacon) return;
+    sent[id + event] = true;
+    navigator.sendBeacon(url, new URLSearchParams({ appeal: id, event: event }));
+  }
+
+  function setUp() {
+    var appeals = document.querySelectorAll(".patron-appeal");
+    Array.prototype.forEach.call(appeals, function (element) {
+      var close = element.querySelector(".patron-appeal__close");
+      if (close) {
+        close.hidden = false;
+        close.addEventListener("click", function () {
+          write("dismissedUntil", Date.now() + DISMISS_MS);
+          root.classList.add("patron-appeal-hidden");
+        });
+      }
+      var cta = element.querySelector("[data-appeal-event='click']");
+      if (cta) {
+        cta.addEventListener("click", function () { beacon(element, "click"); });
+      }
+      if ("IntersectionObserver" in window) {
+        var observer = new IntersectionObserver(function (entries) {
+          entries.forEach(function (entry) {
+            if (entry.isIntersecting && entry.intersectionRatio >= 0.5) {
+              beacon(element, "view");
+              observer.disconnect();
+            }
+          });
+        }, { threshold: [0.5] });
+        observer.observe(element);
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();

@@ -1,0 +1,60 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Appeal
+from .reports import PERMISSION, AppealReportView
+
+
+class AppealViewSet(SnippetViewSet):
+    model = Appeal
+    icon = "pick"
+    menu_label = _("Appeals")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["name", "heading", "placement", "weight", "live", "expire_at"]
+    list_filter = ["live", "placement"]
+    search_fields = ["name", "heading"]
+
+
+register_snippet(AppealViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("reports/appeals/", AppealReportView.as_view(), name="membership_appeal_report"),
+        path(
+            "reports/appeals/results/",
+            AppealReportView.as_view(results_only=True),
+            name="membership_appeal_report_results",
+        ),
+    ]
+
+
+class AppealReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_appeal_report_menu_item():
+    return AppealReportMenuItem(
+        _("Appeal results"),
+        reverse("membership_appeal_report"),
+        name="appeal-results",
+        icon_name="pick",
+        order=650,
+    )
+
+
+@hooks.register("register_permissions")
+def register_report_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="membership", codename="view_appeal_report"
+    )
