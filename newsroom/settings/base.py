@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +152,11 @@ NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds
 
 # Anonymous pages are the same for everyone, so shared caches may hold them briefly.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
+
+# Content Security Policy for the public site (newsroom.middleware). Scripts run only by
+# hash: these static files are hashed at start-up and loaded with integrity="".
+NEWSROOM_CSP_SCRIPT_FILES = ["membership/appeal.js"]
+NEWSROOM_CSP_EXCLUDE_PREFIXES = ("/admin/", "/documents/")
 
 LOGGING = {
     "version": 1,
