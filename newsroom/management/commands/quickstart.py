@@ -8,16 +8,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
 
 def browser_url(addrport):
     """The URL a person on this machine types, for a runserver `addrport`."""
-    host, _, port = addrport.rpartition(":")
+    host, _sep, port = addrport.rpartition(":")
     if not port.isdigit():
         raise CommandError(
-            f"--addrport must look like {DEFAULT_ADDRPORT} or 8000, not {addrport!r}."
+            _("--addrport must look like %(example)s or 8000, not %(value)r.")
+            % {"example": DEFAULT_ADDRPORT, "value": addrport}
         )
     host = host or "127.0.0.1"
     if host in {"0.0.0.0", "[::]", "::"}:  # noqa: S104 - displayed, not bound
@@ -47,37 +49,51 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         url = browser_url(addrport)
 
-        self.heading("Migrating the database…")
+        self.heading(_("Migrating the database…"))
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
-        self.stdout.write("Database is up to date.")
+        self.stdout.write(_("Database is up to date."))
 
-        self.heading("Importing the seed stories…")
+        self.heading(_("Importing the seed stories…"))
         if "import_seed" in get_commands():
             call_command("import_seed", stdout=self.stdout, stderr=self.stderr)
         else:
-            self.stderr.write("The import_seed command is not installed; no stories imported.")
+            self.stderr.write(_("The import_seed command is not installed; no stories imported."))
 
-        self.heading("Signing in to the admin")
+        self.heading(_("Signing in to the admin"))
         self.explain_sign_in(url)
 
-        self.heading("Scheduled publishing")
+        self.heading(_("Scheduled publishing"))
         self.stdout.write(
-            "Pages and appeals scheduled for later go live when `publish_scheduled` runs.\n"
-            "Run it every minute, for example with this crontab line:\n"
-            f"  * * * * * cd {settings.BASE_DIR} && .venv/bin/python manage.py publish_scheduled"
+            _(
+                "Pages and appeals scheduled for later go live when `publish_scheduled` runs.\n"
+                "Run it every minute, for example with this crontab line:\n"
+                "  %(cron)s"
+            )
+            % {
+                "cron": f"* * * * * cd {settings.BASE_DIR} && "
+                ".venv/bin/python manage.py publish_scheduled"
+            }
         )
 
         if no_serve:
             self.stdout.write(
                 self.style.SUCCESS(
-                    "\nReady. Serve the site with `bash .ci/start`, or with "
-                    f"`.venv/bin/python manage.py runserver {addrport}`."
+                    "\n"
+                    + _("Ready. Serve the site with `%(start)s`, or with `%(runserver)s`.")
+                    % {
+                        "start": "bash .ci/start",
+                        "runserver": f".venv/bin/python manage.py runserver {addrport}",
+                    }
                 )
             )
             return
 
         self.stdout.write(
-            self.style.SUCCESS(f"\nServing the site on {url} (admin: {url}admin/). Ctrl+C stops.")
+            self.style.SUCCESS(
+                "\n"
+                + _("Serving the site on %(url)s (admin: %(admin)s). Ctrl+C stops.")
+                % {"url": url, "admin": f"{url}admin/"}
+            )
         )
         self.stdout.flush()
         # Become a plain `manage.py runserver`, so its autoreloader restarts runserver alone
@@ -93,12 +109,19 @@ class Command(BaseCommand):
         password = os.environ.get("NEWSROOM_ADMIN_PASSWORD", "")
         if password:
             username = os.environ.get("NEWSROOM_ADMIN_USERNAME", "").strip() or "admin"
-            created = self.ensure_superuser(username, password)
-            verb = "Created" if created else "Updated"
+            if self.ensure_superuser(username, password):
+                message = _(
+                    "Created the local superuser %(username)r with the password from "
+                    "NEWSROOM_ADMIN_PASSWORD."
+                )
+            else:
+                message = _(
+                    "Updated the local superuser %(username)r with the password from "
+                    "NEWSROOM_ADMIN_PASSWORD."
+                )
+            self.stdout.write(message % {"username": username})
             self.stdout.write(
-                f"{verb} the local superuser {username!r} with the password from "
-                f"NEWSROOM_ADMIN_PASSWORD.\n"
-                f"Sign in at {admin_url} as {username!r}."
+                _("Sign in at %(url)s as %(username)r.") % {"url": admin_url, "username": username}
             )
             return
 
@@ -109,15 +132,21 @@ class Command(BaseCommand):
             .values_list(User.USERNAME_FIELD, flat=True)[:5]
         )
         if existing:
-            names = ", ".join(repr(name) for name in existing)
-            self.stdout.write(f"Existing superusers: {names}. Sign in at {admin_url}.")
-            self.stdout.write("To create another one, run:")
+            self.stdout.write(
+                _("Existing superusers: %(names)s. Sign in at %(url)s.")
+                % {"names": ", ".join(repr(name) for name in existing), "url": admin_url}
+            )
+            self.stdout.write(_("To create another one, run:"))
         else:
-            self.stdout.write(f"No editor account yet. To sign in at {admin_url}, first run:")
+            self.stdout.write(
+                _("No editor account yet. To sign in at %(url)s, first run:") % {"url": admin_url}
+            )
         self.stdout.write("  .venv/bin/python manage.py createsuperuser")
         self.stdout.write(
-            "(Or set NEWSROOM_ADMIN_PASSWORD, and optionally NEWSROOM_ADMIN_USERNAME, "
-            "before running this command.)"
+            _(
+                "(Or set NEWSROOM_ADMIN_PASSWORD, and optionally NEWSROOM_ADMIN_USERNAME, "
+                "before running this command.)"
+            )
         )
 
     @transaction.atomic
