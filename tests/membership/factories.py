@@ -1,0 +1,50 @@
+"""factory_boy factory for the patron Appeal snippet."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from membership.models import Appeal
+
+
+class AppealFactory(DjangoModelFactory):
+    """Creates an Appeal and publishes it; `live=False` saves it as a draft revision only.
+
+    Tags and pins are given as lists: `include_tags=[tag]`, `exclude_tags=[...]`,
+    `pinned_pages=[page]`.
+    """
+
+    class Meta:
+        model = Appeal
+
+    name = factory.Sequence(lambda n: f"Appeal {n}")
+    heading = factory.Sequence(lambda n: f"Support our reporting {n}")
+    body = "<p>We depend on readers like you.</p>"
+    cta_label = "Become a patron"
+    secondary_label = "see other ways to support"
+    placement = Appeal.Placement.END
+    weight = 1
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        live=True,
+        include_tags=(),
+        exclude_tags=(),
+        pinned_pages=(),
+        **kwargs,
+    ):
+        appeal = model_class(*args, live=False, **kwargs)
+        appeal.save()
+        if include_tags:
+            appeal.include_tags.set(include_tags)
+        if exclude_tags:
+            appeal.exclude_tags.set(exclude_tags)
+        if pinned_pages:
+            appeal.pinned_pages.set(pinned_pages)
+        appeal.save()
+        revision = appeal.save_revision()
+        if live:
+            revision.publish()
+        return model_class.objects.get(pk=appeal.pk)
