@@ -1,5 +1,6 @@
 """Keep the cached appeal snapshot in step with editors' changes."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import published, unpublished
@@ -8,11 +9,18 @@ from . import selection
 from .models import Appeal, MembershipSettings
 
 
+def invalidate():
+    # Now, and again when the editor's transaction commits: a reader who rebuilt the snapshot
+    # in between read the old rows and cached them under the new version.
+    selection.invalidate()
+    transaction.on_commit(selection.invalidate)
+
+
 @receiver(post_save, sender=MembershipSettings)
 def settings_changed(sender, created=False, raw=False, **kwargs):
     # for_site() creates a row of defaults on first use; that changes nothing readers see.
     if not created:
-        selection.invalidate()
+        invalidate()
 
 
 @receiver(post_save, sender=Appeal)
@@ -20,7 +28,7 @@ def settings_changed(sender, created=False, raw=False, **kwargs):
 @receiver(published, sender=Appeal)
 @receiver(unpublished, sender=Appeal)
 def appeals_changed(sender, **kwargs):
-    selection.invalidate()
+    invalidate()
 
 
 for through in (Appeal.include_tags.through, Appeal.exclude_tags.through, Appeal.pinned_pages.through):
