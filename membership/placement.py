@@ -116,7 +116,9 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
     key = f"appeal-{appeal_id}"
     if fragments["shows_inline"]:
         extras.body.append(
-            Insertion(html=fragments["inline"], after_paragraph=fragments["after_paragraph"], key=key)
+            Insertion(
+                html=fragments["inline"], after_paragraph=fragments["after_paragraph"], key=key
+            )
         )
     if fragments["shows_at_end"]:
         extras.body.append(Insertion(html=fragments["end"], key=key))

@@ -148,11 +148,23 @@ def daily_chart(days=CHART_DAYS, width=720, height=180):
         "start": start,
         "end": end,
         "lines": [
-            {"name": _("Views"), "css": "views", "points": points(series["views"]),
-             "total": sum(series["views"])},
-            {"name": _("Clicks"), "css": "clicks", "points": points(series["clicks"]),
-             "total": sum(series["clicks"])},
-            {"name": _("Sign-ups"), "css": "signups", "points": points(series["signups"]),
-             "total": sum(series["signups"])},
+            {
+                "name": _("Views"),
+                "css": "views",
+                "points": points(series["views"]),
+                "total": sum(series["views"]),
+            },
+            {
+                "name": _("Clicks"),
+                "css": "clicks",
+                "points": points(series["clicks"]),
+                "total": sum(series["clicks"]),
+            },
+            {
+                "name": _("Sign-ups"),
+                "css": "signups",
+                "points": points(series["signups"]),
+                "total": sum(series["signups"]),
+            },
         ],
     }

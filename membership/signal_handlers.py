@@ -31,5 +31,9 @@ def appeals_changed(sender, **kwargs):
     invalidate()
 
 
-for through in (Appeal.include_tags.through, Appeal.exclude_tags.through, Appeal.pinned_pages.through):
+for through in (
+    Appeal.include_tags.through,
+    Appeal.exclude_tags.through,
+    Appeal.pinned_pages.through,
+):
     m2m_changed.connect(appeals_changed, sender=through, dispatch_uid=f"appeals_{through.__name__}")

@@ -30,9 +30,11 @@ class AppealQuerySet(models.QuerySet):
     def live(self, now=None):
         """Published and not expired, even before publish_scheduled has run."""
         now = now or timezone.now()
-        return self.filter(live=True).filter(
-            Q(expire_at__isnull=True) | Q(expire_at__gt=now)
-        ).filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        return (
+            self.filter(live=True)
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        )
 
 
 class Appeal(
@@ -60,7 +62,9 @@ class Appeal(
     )
     heading = models.CharField(_("heading"), max_length=255)
     body = RichTextField(_("body"), features=APPEAL_BODY_FEATURES)
-    cta_label = models.CharField(_("call to action label"), max_length=80, default=_("Become a patron"))
+    cta_label = models.CharField(
+        _("call to action label"), max_length=80, default=_("Become a patron")
+    )
     cta_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("call to action page"),
@@ -75,7 +79,9 @@ class Appeal(
         help_text=_("Leave both empty to use the sign-up target from the membership settings."),
     )
     secondary_label = models.CharField(
-        _("secondary link label"), max_length=80, blank=True,
+        _("secondary link label"),
+        max_length=80,
+        blank=True,
         help_text=_("For example: see other ways to support. Leave empty for no secondary link."),
     )
     secondary_url = models.URLField(

@@ -58,6 +58,7 @@ class MembershipSettings(BaseSiteSetting):
         super().clean()
         for field in ("cta_url", "other_ways_url"):
             value = getattr(self, field).strip()
-            if value and not (value.startswith("/") or value.startswith("https://")
-                              or value.startswith("http://")):
+            if value and not (
+                value.startswith("/") or value.startswith("https://") or value.startswith("http://")
+            ):
                 raise ValidationError({field: _("Give a path starting with / or a full URL.")})

@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AppealDay(models.Model):
     """Totals for one appeal on one day. Nothing about individual readers is kept."""
 
-    appeal = models.ForeignKey(
-        "membership.Appeal", on_delete=models.CASCADE, related_name="days"
-    )
+    appeal = models.ForeignKey("membership.Appeal", on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("date"))
     views = models.PositiveIntegerField(_("views"), default=0)
     clicks = models.PositiveIntegerField(_("clicks"), default=0)
@@ -20,3 +18,6 @@ class AppealDay(models.Model):
             models.UniqueConstraint(fields=["appeal", "date"], name="appeal_day_unique"),
         ]
         ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.date}"
