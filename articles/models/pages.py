@@ -26,7 +26,17 @@ from ..panels import ReadAlsoStatusPanel
 
 # Rendition specs that listings and the article header use; prefetched together.
 CARD_IMAGE_SPECS = ("fill-480x270", "fill-960x540")
-LEAD_IMAGE_SPECS = ("width-800", "width-1200", "width-1600", "fill-1200x630")
+LEAD_IMAGE_SPECS = ("width-800", "width-1200", "fill-1200x630")
+AUTHOR_PHOTO_SPECS = ("fill-96x96",)
+
+
+def renditions_prefetch(lookup, specs):
+    """Prefetch the renditions of images reached through `lookup`, as Wagtail expects them."""
+    return Prefetch(
+        lookup,
+        queryset=get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs),
+        to_attr="prefetched_renditions",
+    )
 
 
 def restricted(path_ref="path"):
@@ -57,20 +67,11 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """Everything a listing card shows, in a fixed number of queries."""
-        image_model = get_image_model()
         return (
             self.visible()
             .defer_streamfields()
             .select_related("lead_image")
-            .prefetch_related(
-                Prefetch(
-                    "lead_image__renditions",
-                    queryset=image_model.get_rendition_model().objects.filter(
-                        filter_spec__in=CARD_IMAGE_SPECS
-                    ),
-                    to_attr="prefetched_renditions",
-                ),
-            )
+            .prefetch_related(renditions_prefetch("lead_image__renditions", CARD_IMAGE_SPECS))
             .order_by("-first_published_at", "-pk")
         )
 
@@ -235,6 +236,17 @@ class ArticlePage(CacheablePageMixin, Page):
         context["head_extras"] = extras.head
         context["body_items"], context["body_end"] = insertions.body_items(self.body, extras.body)
         context["authors"] = [
-            link.author for link in self.article_authors.select_related("author", "author__photo")
+            link.author
+            for link in self.article_authors.select_related("author__photo").prefetch_related(
+                renditions_prefetch("author__photo__renditions", AUTHOR_PHOTO_SPECS)
+            )
         ]
+        if self.lead_image_id:
+            # The image and every rendition the header and share tags use, in two queries.
+            self.lead_image = (
+                get_image_model()
+                .objects.prefetch_renditions(*LEAD_IMAGE_SPECS)
+                .filter(pk=self.lead_image_id)
+                .first()
+            )
         return context
