@@ -69,7 +69,10 @@ class ImageBlock(blocks.StructBlock):
     alt_text = blocks.CharBlock(
         label=_("Alternative text"),
         required=False,
-        help_text=_("Describe the image for readers who cannot see it. Leave empty to use the image's title."),
+        help_text=_(
+            "Describe the image for readers who cannot see it. "
+            "Leave empty to use the image's title."
+        ),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False)
     credit = blocks.CharBlock(label=_("Credit"), required=False)

@@ -1,6 +1,6 @@
-from django.shortcuts import get_object_or_404
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag

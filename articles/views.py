@@ -1,8 +1,8 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
-from django.conf import settings
 from taggit.models import Tag
 
 from .models import ArticlePage, ArticleSettings

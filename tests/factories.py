@@ -4,8 +4,8 @@ import json
 
 import factory
 from factory.django import DjangoModelFactory
-from wagtail.images.tests.utils import get_test_image_file
 from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
 from articles.models import ArticleIndexPage, ArticlePage, Author, ReadAlsoLink

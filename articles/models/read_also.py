@@ -33,7 +33,11 @@ class ReadAlsoLink(Orderable):
     panels = [
         FieldPanel("target"),
         MultiFieldPanel(
-            [FieldPanel("external_url"), FieldPanel("external_title"), FieldPanel("external_source")],
+            [
+                FieldPanel("external_url"),
+                FieldPanel("external_title"),
+                FieldPanel("external_source"),
+            ],
             heading=_("Story from another outlet"),
         ),
     ]

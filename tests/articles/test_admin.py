@@ -33,8 +33,15 @@ def article_form(title, *, standfirst="Standfirst.", body=(), tags="", read_also
             "body": streamfield(list(body)),
             "tags": tags,
             "read_also_links": inline_formset(
-                [{"target": str(t.pk), "external_url": "", "external_title": "",
-                  "external_source": ""} for t in read_also]
+                [
+                    {
+                        "target": str(t.pk),
+                        "external_url": "",
+                        "external_title": "",
+                        "external_source": "",
+                    }
+                    for t in read_also
+                ]
             ),
             "article_authors": inline_formset([{"author": str(a.pk)} for a in authors]),
             "seo_title": "",
@@ -73,7 +80,12 @@ def test_editor_creates_and_publishes_an_article(editor_client, news):
     assert sorted(t.name for t in page.tags.all()) == ["North Korea", "Russia"]
     assert [link.target for link in page.read_also_links.all()] == [target]
     assert [a.author for a in page.article_authors.all()] == [author]
-    assert [block.block_type for block in page.body] == ["paragraph", "heading", "quote", "read_also"]
+    assert [block.block_type for block in page.body] == [
+        "paragraph",
+        "heading",
+        "quote",
+        "read_also",
+    ]
 
     html = editor_client.get(page.url).content.decode()
     assert "Brand new story" in html
@@ -193,9 +205,7 @@ def test_preview_shows_unsaved_read_also_links(editor_client, news):
     assert not ArticlePage.objects.get(pk=page.pk).read_also_links.exists()
 
 
-def test_an_old_url_redirects_after_a_slug_change(
-    client, news, django_capture_on_commit_callbacks
-):
+def test_an_old_url_redirects_after_a_slug_change(client, news, django_capture_on_commit_callbacks):
     page = ArticlePageFactory(parent=news, slug="old-slug")
     old_url = page.url
     page.slug = "new-slug"
@@ -221,8 +231,15 @@ def test_home_page_top_story_is_chosen_in_the_admin(editor_client, home, news):
     story = ArticlePageFactory(parent=news, title="Chosen lead")
     ArticlePageFactory(parent=news, title="Newer story")
     edit_url = reverse("wagtailadmin_pages:edit", args=[home.pk])
-    data = nested_form_data({"title": "Home", "slug": "home", "top_story": str(story.pk),
-                             "seo_title": "", "search_description": ""})
+    data = nested_form_data(
+        {
+            "title": "Home",
+            "slug": "home",
+            "top_story": str(story.pk),
+            "seo_title": "",
+            "search_description": "",
+        }
+    )
     data["action-publish"] = "action-publish"
     assert editor_client.post(edit_url, data).status_code == 302
     assert Page.objects.get(pk=home.pk).specific.top_story == story
