@@ -15,6 +15,7 @@ from .models import Appeal
 MAX_BEACON_BYTES = 256
 BEACON_EVENTS = {"view", "click"}
 BEACON_RATE_LIMIT = 120  # beacons per client per minute
+MAX_ID_DIGITS = 18  # fits a 64-bit primary key
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -68,7 +69,9 @@ def beacon(request):
     appeal_id, event = data["appeal"], data["event"]
     if event not in BEACON_EVENTS:
         return HttpResponseBadRequest(_("Unknown event."))
-    if not appeal_id.isdigit() or not Appeal.objects.live().filter(pk=int(appeal_id)).exists():
+    # ASCII digits only: str.isdigit() also accepts "²" (int() raises) and "１" (int() reads 1).
+    valid_id = appeal_id.isascii() and appeal_id.isdigit() and len(appeal_id) <= MAX_ID_DIGITS
+    if not valid_id or not Appeal.objects.live().filter(pk=int(appeal_id)).exists():
         return HttpResponseBadRequest(_("Unknown appeal."))
     stats.record(int(appeal_id), event)
     return HttpResponse(status=204)
