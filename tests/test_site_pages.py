@@ -1,6 +1,7 @@
 """The public site as a reader (and a crawler) meets it: pages, feeds, meta and caching."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -662,3 +663,25 @@ def test_public_pages_are_cacheable(client, news, full_article):
         cache_control = client.get(url)["Cache-Control"]
         assert "public" in cache_control, url
         assert "max-age" in cache_control, url
+
+
+def test_the_imported_seed_story_with_its_appeal_is_still_the_same_for_every_reader(client, home):
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("import_seed", verbosity=0)
+    story = ArticlePage.objects.live().get(title=SEED_TITLE)
+    first = Client().get(story.url)
+    second = Client(HTTP_USER_AGENT="Another reader").get(story.url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert "Cookie" not in first.get("Vary", "")
+    assert "csrftoken" not in first.cookies
+    doc = Document(first.content.decode())
+    assert doc.texts("h1") == [SEED_TITLE]
+    assert "Source: Sky News" in doc.texts("p")
+    # The appeal passage shows only inside the appeal, never as a paragraph of the story.
+    html = first.content.decode()
+    outside_appeals = re.sub(r'<aside class="patron-appeal.*?</aside>', "", html, flags=re.S)
+    assert "You could close this page" not in outside_appeals
+    assert doc.find_all("a", href="/tags/russia/", rel="tag")
