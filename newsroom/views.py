@@ -4,28 +4,16 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from articles.models import ArticlePage
 from articles.models.pages import paginate
+from articles.search import MAX_QUERY_LENGTH, search_articles
 
-MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 
 
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        # The search backend filters on indexed fields only, so privacy is checked with
-        # public() here rather than with the Exists() filter that listings use.
-        matches = (
-            ArticlePage.objects.live()
-            .public()
-            .defer_streamfields()
-            .select_related("lead_image")
-            .search(query)
-        )
-        results = paginate(request, matches, RESULTS_PER_PAGE)
+    results = paginate(request, search_articles(query), RESULTS_PER_PAGE) if query else None
     return TemplateResponse(request, "search.html", {"query": query, "results": results})
 
 
