@@ -27,6 +27,8 @@ def cta_href(appeal, snapshot):
         url = appeal.cta_page.get_url() or snapshot.cta_url
     else:
         url = appeal.cta_url or snapshot.cta_url or "/"
+    if appeal.pk is None:
+        return url  # previewing an appeal that has not been saved yet: it has no id
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}{urlencode({'appeal': appeal.pk})}"
 
@@ -136,7 +138,13 @@ def render_appeal_preview_context(appeal, request, mode_name):
         }
     from articles.models import ArticlePage
 
-    article = ArticlePage.objects.live().order_by("-first_published_at").first()
+    # An article with promotions switched off would show no appeal at all.
+    article = (
+        ArticlePage.objects.live()
+        .filter(no_promotions=False)
+        .order_by("-first_published_at")
+        .first()
+    )
     if article is None:
         return {
             "appeal_html": render_appeal(appeal, snapshot, position="end", beacon=False),

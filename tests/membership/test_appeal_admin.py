@@ -1,0 +1,349 @@
+"""Editors and the Appeal snippet: drafts, publishing, scheduling, locking and preview."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+from wagtail.models import Revision
+from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+from membership.models import Appeal
+from membership.placement import appeal_insertions
+from tests.factories import ArticlePageFactory, paragraph_body
+from tests.membership.factories import AppealFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD = "wagtailsnippets_membership_appeal:add"
+EDIT = "wagtailsnippets_membership_appeal:edit"
+PREVIEW_ADD = "wagtailsnippets_membership_appeal:preview_on_add"
+PREVIEW_EDIT = "wagtailsnippets_membership_appeal:preview_on_edit"
+LOCK = "wagtailsnippets_membership_appeal:lock"
+
+
+def admin_datetime(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def appeal_form(**overrides):
+    data = {
+        "name": "Winter appeal",
+        "heading": "Winter is coming: keep us reporting",
+        "body": rich_text("<p>Readers fund <b>every</b> story.</p>"),
+        "cta_label": "Become a patron",
+        "cta_page": "",
+        "cta_url": "",
+        "secondary_label": "see other ways to support",
+        "secondary_url": "",
+        "placement": "end",
+        "inline_after_paragraph": "",
+        "weight": "1",
+        "frequency": "always",
+        "frequency_views": "3",
+        "hide_for_patrons": "on",
+        "go_live_at": "",
+        "expire_at": "",
+    }
+    data.update(overrides)
+    # Multiple selects post a list under one name; nested_form_data would number them.
+    lists = {key: value for key, value in data.items() if isinstance(value, list)}
+    form = nested_form_data({key: value for key, value in data.items() if key not in lists})
+    form.update(lists)
+    return form
+
+
+def shown_heading(page):
+    extras = appeal_insertions(page, tags=list(page.tags.all()))
+    if extras is None:
+        return None
+    return extras.body[-1].html
+
+
+@pytest.fixture
+def article(news):
+    return ArticlePageFactory(
+        parent=news, title="Sample story", body=paragraph_body("One.", "Two.", "Three.")
+    )
+
+
+# --- Create, draft, publish --------------------------------------------------------------------
+
+
+def test_the_add_form_renders(admin_client):
+    response = admin_client.get(reverse(ADD))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for field in ("heading", "body", "cta_label", "placement", "include_tags", "go_live_at"):
+        assert f'name="{field}"' in html
+
+
+def test_saving_a_draft_does_not_show_it(admin_client, article):
+    response = admin_client.post(reverse(ADD), appeal_form())
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert not appeal.live
+    assert appeal.latest_revision is not None
+    assert appeal.has_unpublished_changes
+    assert "<b>every</b>" in appeal.body
+    assert shown_heading(article) is None
+
+
+def test_publishing_shows_it(admin_client, article):
+    response = admin_client.post(reverse(ADD), appeal_form(**{"action-publish": "publish"}))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.live
+    assert appeal.live_revision is not None
+    assert "Winter is coming" in shown_heading(article)
+
+
+def test_publishing_a_draft_later_from_the_edit_view(admin_client, article):
+    admin_client.post(reverse(ADD), appeal_form())
+    appeal = Appeal.objects.get()
+    response = admin_client.post(
+        reverse(EDIT, args=[appeal.pk]), appeal_form(**{"action-publish": "publish"})
+    )
+    assert response.status_code == 302
+    assert Appeal.objects.get().live
+    assert "Winter is coming" in shown_heading(article)
+
+
+def test_a_draft_of_a_live_appeal_leaves_readers_on_the_live_version(admin_client, article):
+    admin_client.post(reverse(ADD), appeal_form(**{"action-publish": "publish"}))
+    appeal = Appeal.objects.get()
+    response = admin_client.post(
+        reverse(EDIT, args=[appeal.pk]), appeal_form(heading="A rewrite in progress")
+    )
+    assert response.status_code == 302
+    assert Appeal.objects.get().has_unpublished_changes
+    html = shown_heading(article)
+    assert "Winter is coming" in html
+    assert "A rewrite in progress" not in html
+    admin_client.post(
+        reverse(EDIT, args=[appeal.pk]),
+        appeal_form(heading="A rewrite in progress", **{"action-publish": "publish"}),
+    )
+    assert "A rewrite in progress" in shown_heading(article)
+
+
+def test_targeting_and_pinning_through_the_form(admin_client, news, article):
+    russia = Tag.objects.create(name="Russia")
+    other = ArticlePageFactory(parent=news, tags=["Ukraine"])
+    admin_client.post(
+        reverse(ADD),
+        appeal_form(
+            name="Pinned",
+            heading="Pinned heading",
+            pinned_pages=[str(article.pk)],
+            include_tags=[str(russia.pk)],
+            **{"action-publish": "publish"},
+        ),
+    )
+    appeal = Appeal.objects.get()
+    assert list(appeal.pinned_pages.all()) == [article.page_ptr]
+    assert list(appeal.include_tags.all()) == [russia]
+    assert "Pinned heading" in shown_heading(article)  # pinned, though not tagged Russia
+    assert shown_heading(other) is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"heading": ""}, "heading"),
+        ({"name": ""}, "name"),
+        ({"weight": "0"}, "weight"),
+        ({"weight": "-3"}, "weight"),
+        ({"weight": "abc"}, "weight"),
+        ({"inline_after_paragraph": "0"}, "inline_after_paragraph"),
+        ({"inline_after_paragraph": "101"}, "inline_after_paragraph"),
+        ({"placement": "sidebar"}, "placement"),
+        ({"cta_url": "javascript:alert(1)"}, "cta_url"),
+        ({"secondary_url": "not a url"}, "secondary_url"),
+        ({"frequency": "hourly"}, "frequency"),
+        ({"include_tags": ["999999"]}, "include_tags"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(admin_client, overrides, field):
+    response = admin_client.post(
+        reverse(ADD), appeal_form(**overrides, **{"action-publish": "publish"})
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Appeal.objects.exists()
+
+
+def test_a_page_and_a_url_for_the_call_to_action_is_refused(admin_client, article):
+    response = admin_client.post(
+        reverse(ADD),
+        appeal_form(cta_page=str(article.pk), cta_url="https://example.com/join"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Appeal.objects.exists()
+
+
+def test_expiry_in_the_past_is_refused(admin_client):
+    past = timezone.now() - datetime.timedelta(hours=1)
+    response = admin_client.post(
+        reverse(ADD), appeal_form(expire_at=admin_datetime(past), **{"action-publish": "1"})
+    )
+    assert response.status_code == 200
+    assert "expire_at" in response.context["form"].errors
+    assert not Appeal.objects.exists()
+
+
+# --- Scheduling --------------------------------------------------------------------------------
+
+
+def test_scheduling_keeps_it_off_until_go_live(admin_client, article):
+    future = timezone.now() + datetime.timedelta(days=2)
+    response = admin_client.post(
+        reverse(ADD),
+        appeal_form(go_live_at=admin_datetime(future), **{"action-publish": "publish"}),
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert not appeal.live
+    revision = Revision.objects.for_instance(appeal).get()
+    assert revision.approved_go_live_at is not None
+    assert shown_heading(article) is None
+
+    # Time passes and the cron job runs publish_scheduled.
+    later = future + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("publish_scheduled")
+        assert Appeal.objects.get().live
+        assert "Winter is coming" in shown_heading(article)
+
+
+def test_expiry_takes_it_off_even_before_publish_scheduled_runs(admin_client, article):
+    soon = timezone.now() + datetime.timedelta(minutes=30)
+    admin_client.post(
+        reverse(ADD), appeal_form(expire_at=admin_datetime(soon), **{"action-publish": "publish"})
+    )
+    appeal = Appeal.objects.get()
+    assert appeal.live
+    assert shown_heading(article) is not None
+    later = soon + datetime.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        # publish_scheduled has not run yet: the appeal is still flagged live, yet not shown.
+        assert Appeal.objects.get().live
+        assert shown_heading(article) is None
+        call_command("publish_scheduled")
+        appeal = Appeal.objects.get()
+        assert not appeal.live and appeal.expired
+        assert shown_heading(article) is None
+
+
+# --- Locking -----------------------------------------------------------------------------------
+
+
+def test_a_locked_appeal_cannot_be_saved_by_someone_else(client, admin_user, django_user_model):
+    appeal = AppealFactory(heading="Locked heading")
+    other = django_user_model.objects.create_superuser(
+        username="other", email="other@example.com", password="pw"
+    )
+    client.force_login(admin_user)
+    assert client.post(reverse(LOCK, args=[appeal.pk])).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.locked and appeal.locked_by == admin_user
+
+    client.force_login(other)
+    response = client.post(
+        reverse(EDIT, args=[appeal.pk]),
+        appeal_form(heading="Changed by someone else", **{"action-publish": "publish"}),
+    )
+    assert response.status_code == 200
+    appeal.refresh_from_db()
+    assert appeal.heading == "Locked heading"
+
+
+# --- Preview -----------------------------------------------------------------------------------
+
+
+def post_then_get(client, url, data, mode=""):
+    query = f"?mode={mode}" if mode else ""
+    response = client.post(url + query, data)
+    assert response.status_code == 200
+    assert response.json()["is_valid"] is True
+    response = client.get(url + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_preview_on_add_shows_the_appeal_on_its_own(admin_client, article):
+    html = post_then_get(admin_client, reverse(PREVIEW_ADD), appeal_form())
+    assert "Winter is coming: keep us reporting" in html
+    assert "<b>every</b>" in html
+    assert "Sample story" not in html
+    assert "data-beacon" not in html  # previews are never counted
+    assert not Appeal.objects.exists()
+
+
+def test_preview_on_add_inside_the_latest_article(admin_client, news, article):
+    ArticlePageFactory(parent=news, title="A draft story", live=False)
+    html = post_then_get(admin_client, reverse(PREVIEW_ADD), appeal_form(), mode="article")
+    assert "Sample story" in html
+    assert "A draft story" not in html
+    assert "Winter is coming: keep us reporting" in html
+    assert "patron-appeal--end" in html
+    assert "data-beacon" not in html
+    assert not Appeal.objects.exists()
+
+
+def test_preview_inside_an_article_places_an_inline_appeal(admin_client, article):
+    html = post_then_get(
+        admin_client,
+        reverse(PREVIEW_ADD),
+        appeal_form(placement="inline", inline_after_paragraph="1"),
+        mode="article",
+    )
+    assert "patron-appeal--inline" in html
+    assert html.index("One.") < html.index("patron-appeal--inline") < html.index("Two.")
+
+
+def test_preview_inside_an_article_skips_articles_without_promotions(admin_client, news, article):
+    ArticlePageFactory(parent=news, title="A sensitive story", no_promotions=True)
+    html = post_then_get(admin_client, reverse(PREVIEW_ADD), appeal_form(), mode="article")
+    assert "A sensitive story" not in html
+    assert "Sample story" in html
+    assert "Winter is coming: keep us reporting" in html
+
+
+def test_preview_inside_an_article_without_any_live_article(admin_client, news):
+    html = post_then_get(admin_client, reverse(PREVIEW_ADD), appeal_form(), mode="article")
+    # No live article yet: the appeal on its own, with a note.
+    assert "Winter is coming: keep us reporting" in html
+    assert "no live article" in html
+
+
+def test_preview_on_edit_shows_unsaved_changes(admin_client, article):
+    appeal = AppealFactory(heading="Saved heading")
+    url = reverse(PREVIEW_EDIT, args=[appeal.pk])
+    for mode in ("", "article"):
+        html = post_then_get(admin_client, url, appeal_form(heading="Unsaved heading"), mode=mode)
+        assert "Unsaved heading" in html
+        assert "Saved heading" not in html
+        assert "data-beacon" not in html
+    assert Appeal.objects.get().heading == "Saved heading"
+    # Readers still get the saved appeal, and previews changed nothing in the cache.
+    assert "Saved heading" in shown_heading(article)
+
+
+def test_invalid_preview_data_is_reported_not_raised(admin_client):
+    response = admin_client.post(reverse(PREVIEW_ADD), appeal_form(heading="", weight="x"))
+    assert response.status_code == 200
+    assert response.json()["is_valid"] is False
+
+
+def test_appeals_are_listed_in_the_admin(admin_client):
+    AppealFactory(name="Listed appeal")
+    AppealFactory(name="Draft appeal", live=False)
+    response = admin_client.get(reverse("wagtailsnippets_membership_appeal:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Listed appeal" in html and "Draft appeal" in html
