@@ -16,7 +16,11 @@ def appeal_from_passage(sender, passage, path=None, update=False, **kwargs):
     """
     from .models import Appeal, MembershipSettings
 
-    appeal = Appeal.objects.filter(name=SEED_APPEAL_NAME).first()
+    # By its name, or by its heading if an editor renamed it: never a second copy.
+    appeal = (
+        Appeal.objects.filter(name=SEED_APPEAL_NAME).first()
+        or Appeal.objects.filter(heading=passage.heading).order_by("pk").first()
+    )
     if appeal is not None and not update:
         return _("Appeal kept as it is: %(name)s") % {"name": appeal.name}
 
