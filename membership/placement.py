@@ -21,12 +21,28 @@ def _site_for(page, request):
     return page.get_site() if page.pk else Site.objects.filter(is_default_site=True).first()
 
 
+SAFE_URL_PREFIXES = ("/", "http://", "https://")
+
+
+def safe_url(*candidates):
+    """The first candidate that is a path or an http(s) URL.
+
+    Form fields check this, but a URL set in code (an import, the shell) skips them, and
+    escaping does not stop a javascript: link.
+    """
+    for url in candidates:
+        url = (url or "").strip()
+        if url.lower().startswith(SAFE_URL_PREFIXES):
+            return url
+    return ""
+
+
 def cta_href(appeal, snapshot):
     """Where the main call to action leads; it always carries the appeal id."""
+    page_url = ""
     if appeal.cta_page_id and appeal.cta_page is not None:
-        url = appeal.cta_page.get_url() or snapshot.cta_url
-    else:
-        url = appeal.cta_url or snapshot.cta_url or "/"
+        page_url = appeal.cta_page.get_url()
+    url = safe_url(page_url, appeal.cta_url, snapshot.cta_url) or "/"
     if appeal.pk is None:
         return url  # previewing an appeal that has not been saved yet: it has no id
     separator = "&" if "?" in url else "?"
@@ -34,7 +50,7 @@ def cta_href(appeal, snapshot):
 
 
 def secondary_href(appeal, snapshot):
-    return appeal.secondary_url or snapshot.other_ways_url
+    return safe_url(appeal.secondary_url, snapshot.other_ways_url)
 
 
 def render_appeal(appeal, snapshot, *, position, beacon=True):

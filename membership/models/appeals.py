@@ -199,6 +199,11 @@ class Appeal(
         self.body = sanitise_rich_text(self.body)
         super().save(*args, **kwargs)
 
+    def save_revision(self, *args, **kwargs):
+        # The revision is what previews, comparisons and publishing read: clean it too.
+        self.body = sanitise_rich_text(self.body)
+        return super().save_revision(*args, **kwargs)
+
     @property
     def shows_inline(self):
         return self.placement in (self.Placement.INLINE, self.Placement.BOTH)
