@@ -354,3 +354,56 @@ def test_an_appeal_costs_the_same_whichever_rule_picks_it(news, client):
     settings.save()
     counts = {warm_count(client, page.url)[0] for page in (pinned_page, default_page, none_page)}
     assert len(counts) == 1
+
+
+# --- Cacheable HTML and previews -----------------------------------------------------------------
+
+
+@pytestmark_db
+def test_article_html_with_an_appeal_is_the_same_for_every_anonymous_reader(news):
+    from django.test import Client
+
+    from membership.assets import script_hash
+
+    page = ArticlePageFactory(parent=news, body=paragraph_body("A", "B", "C"))
+    AppealFactory(placement=Appeal.Placement.BOTH, inline_after_paragraph=1)
+    first = Client(REMOTE_ADDR="192.0.2.1", HTTP_USER_AGENT="One/1.0").get(page.url)
+    patron = Client(REMOTE_ADDR="192.0.2.2", HTTP_USER_AGENT="Two/2.0")
+    patron.cookies["membership_patron"] = "1"
+    second = patron.get(page.url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    for response in (first, second):
+        assert "Cookie" not in response.headers.get("Vary", "")
+        assert not response.cookies
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+    # The appeal's script is allowed by its hash, not by a per-request nonce.
+    assert f"'{script_hash()}'" in first.headers["Content-Security-Policy"]
+    assert "nonce-" not in first.headers["Content-Security-Policy"]
+
+
+@pytestmark_db
+def test_preview_of_an_article_shows_the_appeal_without_the_beacon(news):
+    page = ArticlePageFactory(parent=news, body=paragraph_body("A", "B", "C"))
+    AppealFactory(heading="Preview me", placement=Appeal.Placement.BOTH, inline_after_paragraph=1)
+    request = RequestFactory().get(page.url)
+    request.is_preview = True
+    context = ArticlePage.objects.get(pk=page.pk).get_context(request)
+    html = "".join(item.html for item in context["body_items"]) + "".join(context["body_end"])
+    assert html.count("Preview me") == 2
+    assert "data-beacon" not in html
+    # ...while readers' HTML keeps it.
+    context = context_for(page)
+    assert "data-beacon" in context["body_end"][0]
+
+
+@pytestmark_db
+def test_preview_of_an_unsaved_article_does_not_fail(news):
+    AppealFactory(heading="Preview me")
+    page = ArticlePage(title="Not saved yet", body=paragraph_body("A", "B"))
+    request = RequestFactory().get("/")
+    request.is_preview = True
+    extras = appeal_insertions(page, request=request, tags=[], preview=True)
+    assert extras is not None
+    assert "Preview me" in extras.body[0].html
+    assert "data-beacon" not in extras.body[0].html

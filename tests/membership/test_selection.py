@@ -390,3 +390,42 @@ def test_page_context_carries_the_appeal(site, article):
     assert any("Help us keep going" in html for html in context["body_end"])
     assert any("membership/appeal.js" in html for html in context["head_extras"])
     assert f'data-appeal-id="{appeal.pk}"' in context["body_end"][0]
+
+
+# --- The template tag for other page types -------------------------------------------------------
+
+
+def render_tags(page, request=None):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load membership_tags %}<head>{% patron_appeal_head page %}</head>"
+        "<main>{% patron_appeal page %}</main>"
+    )
+    request = request or RequestFactory().get("/")
+    return template.render(Context({"page": page, "request": request}))
+
+
+def test_patron_appeal_tag_on_another_page_type(site, home):
+    AppealFactory(heading="Other pages too", placement=Appeal.Placement.BOTH)
+    html = render_tags(home)
+    head, main = html.split("</head>")
+    assert "membership/appeal.js" in head
+    assert main.count("Other pages too") == 1
+    assert "patron-appeal--end" in main
+
+
+def test_patron_appeal_tag_renders_nothing_without_an_appeal(site, home):
+    assert render_tags(home) == "<head></head><main></main>"
+
+
+def test_patron_appeal_tag_falls_back_to_the_inline_html_for_an_inline_appeal(site, home):
+    AppealFactory(heading="Inline only", placement=Appeal.Placement.INLINE)
+    html = render_tags(home)
+    assert html.count("Inline only") == 1
+
+
+def test_patron_appeal_tag_respects_no_promotions(site, news):
+    page = ArticlePageFactory(parent=news, no_promotions=True)
+    AppealFactory(pinned_pages=[page])
+    assert render_tags(page) == "<head></head><main></main>"
