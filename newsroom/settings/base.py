@@ -158,9 +158,12 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 NEWSROOM_CSP_SCRIPT_FILES = ["membership/appeal.js"]
 NEWSROOM_CSP_EXCLUDE_PREFIXES = ("/admin/", "/documents/")
 
+# Our own loggers and third-party ones go to the console; Django's "django" logger keeps its
+# own handlers (and stops there), so runserver lines are not printed twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,12 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from articles.importing import SeedError, SeedImporter
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Import story files (and their .toml sidecars) as articles. With no path, imports "
         "every seeds/*.txt (NEWSROOM_SEEDS_DIR). Runs in one transaction; safe to run again."
     )
@@ -16,12 +15,12 @@ class Command(BaseCommand):
             "paths",
             nargs="*",
             metavar="PATH",
-            help=gettext_lazy("Story files, or folders of *.txt story files. Default: seeds/."),
+            help=("Story files, or folders of *.txt story files. Default: seeds/."),
         )
         parser.add_argument(
             "--update",
             action="store_true",
-            help=gettext_lazy(
+            help=(
                 "Refresh stories that were already imported from their files, as a new "
                 "revision, and publish them."
             ),
