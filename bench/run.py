@@ -96,7 +96,7 @@ def setup_django(env):
 
 
 def build_site(article_count):
-    """Migrate, import the seed story, add synthetic articles, collect static files."""
+    """Migrate, import the seed story, collect static files, add synthetic articles."""
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
