@@ -51,11 +51,28 @@ def restricted(path_ref="path"):
 
 
 class CacheablePageMixin:
-    """Public pages are identical for every anonymous reader, so shared caches may hold them."""
+    """Public pages are identical for every anonymous reader, so shared caches may hold them.
+
+    A page behind a view restriction (login, password, group) is never marked public.
+    """
+
+    def get_view_restrictions(self):
+        # Wagtail's before-serve hook asks for the restrictions, then serve() asks again:
+        # keep the evaluated queryset, so both cost one query.
+        cached = self.__dict__.get("_view_restrictions")
+        if cached is None:
+            cached = super().get_view_restrictions()
+            list(cached)  # fill its result cache
+            self.__dict__["_view_restrictions"] = cached
+        return cached
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if getattr(response, "status_code", 200) == 200:
+        if getattr(response, "status_code", 200) != 200:
+            return response
+        if self.get_view_restrictions():
+            patch_cache_control(response, private=True, no_store=True)
+        else:
             patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_CACHE_SECONDS)
         return response
 

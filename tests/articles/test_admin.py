@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from articles.models import ArticlePage, Author
@@ -243,3 +243,23 @@ def test_home_page_top_story_is_chosen_in_the_admin(editor_client, home, news):
     data["action-publish"] = "action-publish"
     assert editor_client.post(edit_url, data).status_code == 302
     assert Page.objects.get(pk=home.pk).specific.top_story == story
+
+
+def test_a_restricted_article_is_never_marked_public(client, news, django_user_model):
+    page = ArticlePageFactory(parent=news, title="Members only")
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(page.url).status_code == 302  # anonymous readers go to the login page
+
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    response = client.get(page.url)
+
+    assert response.status_code == 200
+    assert "public" not in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_public_article_is_cacheable_by_shared_caches(client, news):
+    response = client.get(ArticlePageFactory(parent=news).url)
+    assert "public" in response["Cache-Control"]
+    assert "Cookie" not in response.get("Vary", "")
