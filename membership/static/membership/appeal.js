@@ -12,6 +12,10 @@
   var DISMISS_MS = 7 * DAY_MS;
   var PREFIX = "membership.appeal.";
 
+  root.classList.add("patron-appeal-js");
+  // No id: the preview of an appeal that is not saved yet. Show it: no caps, no counting.
+  if (!config.appeal) return;
+
   function read(key) {
     try { return window.localStorage.getItem(PREFIX + key); } catch (e) { return null; }
   }
@@ -46,9 +50,7 @@
     return false;
   }
 
-  root.classList.add("patron-appeal-js");
-  var hidden = !config.appeal || shouldHide();
-  if (hidden) {
+  if (shouldHide()) {
     root.classList.add("patron-appeal-hidden");
     return;
   }
