@@ -32,8 +32,17 @@ def body(blocks, *, image=None, target=None):
         elif kind == 1:
             stream.append({"type": "heading", "value": f"Heading {i}"})
         elif kind == 2:
-            stream.append({"type": "image", "value": {"image": image.pk, "alt_text": "",
-                                                      "caption": "A caption", "credit": "AP"}})
+            stream.append(
+                {
+                    "type": "image",
+                    "value": {
+                        "image": image.pk,
+                        "alt_text": "",
+                        "caption": "A caption",
+                        "credit": "AP",
+                    },
+                }
+            )
         elif kind == 3:
             stream.append({"type": "quote", "value": {"text": "Said.", "attribution": "X"}})
         elif kind == 4:
@@ -106,9 +115,7 @@ def test_article_query_count_does_not_grow_with_size(client, news):
 
 
 @pytest.mark.parametrize(("tags", "links", "blocks"), [(1, 1, 6), (16, 4, 60), (20, 20, 60)])
-def test_article_with_images_and_bylines_has_a_fixed_query_count(
-    client, news, tags, links, blocks
-):
+def test_article_with_images_and_bylines_has_a_fixed_query_count(client, news, tags, links, blocks):
     page = build_article(news, tags=tags, links=links, blocks=blocks, images=True)
     assert count_queries(client, page.url) <= ARTICLE_WITH_IMAGES_BUDGET
 
