@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "articles",
     "membership",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -146,6 +147,16 @@ WAGTAIL_I18N_ENABLED = False
 
 # Tags: "Russia" and "russia" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Purging a CDN or reverse proxy when pages are published or unpublished
+# (wagtail.contrib.frontend_cache). NEWSROOM_PURGE_URL is an HTTP cache that accepts PURGE
+# requests, such as Varnish or nginx; without it, nothing is purged.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("NEWSROOM_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["default"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["NEWSROOM_PURGE_URL"],
+    }
 
 # Where import_seed looks when it is given no path.
 NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds"))
