@@ -133,3 +133,20 @@ def test_without_no_serve_it_becomes_runserver(_never_serve):
 def test_a_bad_addrport_is_refused_before_anything_runs():
     with pytest.raises(CommandError, match="--addrport"):
         quickstart("--no-serve", "--addrport", "not-a-port")
+
+
+def test_quickstart_points_the_default_site_at_the_served_address(db):
+    from wagtail.models import Site
+
+    call_command("quickstart", "--no-serve", "--addrport", "127.0.0.1:8123", stdout=StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8123)
+    assert site.root_url == "http://127.0.0.1:8123"
+
+
+def test_quickstart_leaves_a_site_an_editor_configured(db):
+    from wagtail.models import Site
+
+    Site.objects.filter(is_default_site=True).update(hostname="news.example.org", port=443)
+    call_command("quickstart", "--no-serve", stdout=StringIO())
+    assert Site.objects.get(is_default_site=True).hostname == "news.example.org"

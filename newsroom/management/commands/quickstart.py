@@ -59,6 +59,8 @@ class Command(BaseCommand):
         else:
             self.stderr.write(_("The import_seed command is not installed; no stories imported."))
 
+        self.point_default_site_at(url)
+
         self.heading(_("Signing in to the admin"))
         self.explain_sign_in(url)
 
@@ -100,6 +102,25 @@ class Command(BaseCommand):
         # instead of re-running this whole command on every code change.
         manage_py = str(settings.BASE_DIR / "manage.py")
         os.execv(sys.executable, [sys.executable, manage_py, "runserver", addrport])  # noqa: S606
+
+    def point_default_site_at(self, url):
+        """Canonical links, feeds and sitemaps use the Wagtail Site's address. The migration
+        creates it as localhost:80; point it at the address served here, unless an editor
+        has changed it."""
+        from urllib.parse import urlsplit
+
+        from wagtail.models import Site
+
+        parts = urlsplit(url)
+        site = Site.objects.filter(is_default_site=True, hostname="localhost", port=80).first()
+        if site is None or (site.hostname, site.port) == (parts.hostname, parts.port):
+            return
+        site.hostname, site.port = parts.hostname, parts.port
+        site.save()
+        self.stdout.write(
+            _("The default site now answers at %(url)s (change it under Settings → Sites).")
+            % {"url": url}
+        )
 
     def heading(self, text):
         self.stdout.write(self.style.MIGRATE_HEADING(f"\n== {text}"))
