@@ -26,11 +26,35 @@ class PrefetchingImageChooserBlock(ImageChooserBlock):
 
 
 class ArticleChooserBlock(blocks.PageChooserBlock):
+    """Chooses an article. Loaded in bulk, each target also says whether it is private."""
+
     def bulk_to_python(self, values):
-        # Like PageChooserBlock, without loading the targets' own bodies.
+        from .models.pages import restricted
+
+        # Like PageChooserBlock, without loading the targets' own bodies, and with each
+        # target's view restriction in the same query (an Exists() subquery).
         ids = [value for value in values if value is not None]
-        pages = self.model_class.objects.defer_streamfields().in_bulk(ids)
+        pages = (
+            self.model_class.objects.defer_streamfields()
+            .annotate(is_view_restricted=restricted())
+            .in_bulk(ids)
+        )
         return [pages.get(value) for value in values]
+
+
+def is_view_restricted(page):
+    """True when `page` (or an ancestor) has a view restriction: login, password or groups.
+
+    Free for targets that ArticleChooserBlock loaded in bulk; otherwise (a value that came
+    from the editor's form, in preview) it costs one query.
+    """
+    restricted = getattr(page, "is_view_restricted", None)
+    if restricted is None:
+        from .models.pages import restricted as restricted_expression
+
+        restricted = type(page).objects.filter(pk=page.pk).filter(restricted_expression()).exists()
+        page.is_view_restricted = restricted
+    return restricted
 
 
 class PrefetchedEmbedValue(EmbedValue):
@@ -97,6 +121,21 @@ class ReadAlsoBlock(blocks.StructBlock):
     """An inline "Read also" pointer to another article, placed between paragraphs."""
 
     article = ArticleChooserBlock(page_type="articles.ArticlePage", label=_("Article"))
+
+    def get_context(self, value, parent_context=None):
+        """`article`, plus why readers can't see it: "draft", "private", or "" when they can."""
+        context = super().get_context(value, parent_context=parent_context)
+        article = value.get("article")
+        context["article"] = article
+        if article is None:
+            context["hidden_reason"] = ""
+        elif not article.live:
+            context["hidden_reason"] = "draft"
+        elif is_view_restricted(article):
+            context["hidden_reason"] = "private"
+        else:
+            context["hidden_reason"] = ""
+        return context
 
     class Meta:
         icon = "link"

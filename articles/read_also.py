@@ -26,6 +26,8 @@ class ReadAlsoItem:
     page: ArticlePage | None = None
     hidden_from_readers: bool = False
     curated: bool = True
+    # Why a hidden item is hidden: "draft" (not live) or "private" (a view restriction).
+    hidden_reason: str = ""
 
     @property
     def is_external(self):
@@ -49,7 +51,7 @@ def curated_links(page, *, request=None, preview=False):
         )
     else:
         links = list(page.read_also_links.all())
-        _load_targets(links)
+        load_link_targets(links)
 
     items = []
     for link in links:
@@ -66,8 +68,8 @@ def curated_links(page, *, request=None, preview=False):
         target = link.target
         if target is None:
             continue
-        visible = target.live and not getattr(link, "target_restricted", False)
-        if not visible and not preview:
+        reason = hidden_reason(link)
+        if reason and not preview:
             continue
         items.append(
             ReadAlsoItem(
@@ -75,27 +77,42 @@ def curated_links(page, *, request=None, preview=False):
                 url=target.get_url(request) or "",
                 source_label=target.source_label,
                 page=target,
-                hidden_from_readers=not visible,
+                hidden_from_readers=bool(reason),
+                hidden_reason=reason,
             )
         )
     return items
 
 
-def _load_targets(links):
-    """In preview the links live in memory: load all their targets in one query."""
+def hidden_reason(link):
+    """Why readers can't see `link`'s target: "draft", "private", or "" when they can.
+
+    Expects `link.target_restricted`, set by the annotated query or load_link_targets().
+    """
+    if link.target is None or not link.target.live:
+        return "draft"
+    if getattr(link, "target_restricted", False):
+        return "private"
+    return ""
+
+
+def load_link_targets(links):
+    """Links held in memory (preview, a revision): load all their targets in one query,
+    each with `target_restricted` set, and without the targets' bodies."""
     ids = {link.target_id for link in links if link.target_id}
     if not ids:
         return
-    targets = ArticlePage.objects.defer_streamfields().in_bulk(ids)
-    restricted_ids = set(
-        ArticlePage.objects.filter(pk__in=ids, live=True)
-        .filter(restricted())
-        .values_list("pk", flat=True)
+    targets = (
+        ArticlePage.objects.defer_streamfields()
+        .annotate(is_view_restricted=restricted())
+        .in_bulk(ids)
     )
     for link in links:
         if link.target_id:
             link.target = targets.get(link.target_id)
-            link.target_restricted = link.target_id in restricted_ids
+            link.target_restricted = bool(
+                link.target is not None and link.target.is_view_restricted
+            )
 
 
 def tag_related(page, *, exclude_ids, limit, tags=None):

@@ -1,23 +1,11 @@
 """The editor's flows in the Wagtail admin, through Wagtail's test helpers."""
 
-import pytest
 from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from articles.models import ArticlePage, Author
 from tests.factories import ArticlePageFactory, AuthorFactory, add_read_also
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def article_form(title, *, standfirst="Standfirst.", body=(), tags="", read_also=(), authors=()):
@@ -163,7 +151,7 @@ def test_the_editor_shows_which_read_also_targets_are_drafts(editor_client, news
     html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
 
     assert "still a draft" in html
-    status = html.split("still a draft", 1)[1].split("</ul>", 1)[0]
+    status = html.split("hidden from readers", 1)[1].split("</ul>", 1)[0]
     assert "Unwritten follow-up" in status
     assert "Published background" not in status
 
