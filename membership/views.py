@@ -1,20 +1,19 @@
-import hashlib
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import stats
+from . import conf, stats
 from .models import Appeal
 
 MAX_BEACON_BYTES = 256
 BEACON_EVENTS = {"view", "click"}
-BEACON_RATE_LIMIT = 120  # beacons per client per minute
 MAX_ID_DIGITS = 18  # fits a 64-bit primary key
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -29,15 +28,41 @@ def _same_origin(request):
     return f"{parts.netloc}" == request.get_host() and parts.scheme == request.scheme
 
 
+def client_address(request):
+    """The reader's address, as the last trusted proxy saw it.
+
+    With MEMBERSHIP_TRUSTED_PROXY_COUNT = N > 0, each of the N proxies in front of the app
+    appended the address it saw to X-Forwarded-For, so the reader's address is the Nth entry
+    from the right. Entries further left come from the client and are ignored: forging them
+    gains nothing. A request with fewer entries than N did not come through the proxies, and
+    is keyed on REMOTE_ADDR.
+    """
+    count = conf.trusted_proxy_count()
+    if count:
+        forwarded = [
+            entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        if len(forwarded) >= count and forwarded[-count]:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limit_key(client, minute):
+    # A keyed hash (HMAC with SECRET_KEY): without the key, nobody who reads the cache can
+    # go through the address space to find which address a key belongs to.
+    digest = salted_hmac("membership.beacon.rate-limit", f"{client}:{minute}", algorithm="sha256")
+    return "membership:beacon:" + digest.hexdigest()[:32]
+
+
 def _over_rate_limit(request):
-    # A short-lived counter keyed by a hash of the address; nothing is stored with the totals.
-    client = request.META.get("REMOTE_ADDR", "")
+    # A short-lived counter keyed by a keyed hash of the address; nothing is stored with the
+    # totals.
     minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = "membership:beacon:" + hashlib.sha256(f"{client}:{minute}".encode()).hexdigest()[:32]
+    key = rate_limit_key(client_address(request), minute)
     if cache.add(key, 1, 90):
         return False
     try:
-        return cache.incr(key) > BEACON_RATE_LIMIT
+        return cache.incr(key) > conf.beacon_rate_limit()
     except ValueError:
         return False
 

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from membership import conf
 from membership.models import AppealDay
-from membership.views import BEACON_RATE_LIMIT, MAX_BEACON_BYTES
+from membership.views import MAX_BEACON_BYTES, rate_limit_key
 from tests.membership.factories import AppealFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +292,12 @@ def test_missing_or_foreign_origin_is_403(client, appeal, headers):
 
 
 FIXED_NOW = datetime.datetime(2024, 11, 5, 10, 30, 5, tzinfo=datetime.UTC)
+BEACON_RATE_LIMIT = conf.DEFAULTS["MEMBERSHIP_BEACON_RATE_LIMIT"]
+
+
+def test_the_rate_limit_defaults_to_120_a_minute_and_no_trusted_proxy():
+    assert conf.beacon_rate_limit() == BEACON_RATE_LIMIT == 120
+    assert conf.trusted_proxy_count() == 0
 
 
 def test_over_the_rate_limit_is_429_and_never_counted(client, appeal):
@@ -344,3 +351,99 @@ def test_rejected_requests_all_together_leave_the_totals_alone(client, appeal):
     post(client, {"appeal": appeal.pk, "event": "view"}, headers={})
     post(client, "appeal=1&event=view&pad=" + "x" * 1000)
     assert totals() == before == (1, 0, 0)
+
+
+# --- The rate limit behind a proxy or CDN --------------------------------------------------------
+
+PROXY = "10.0.0.5"  # the one address every request arrives from, behind the proxy
+
+
+def burst(client, appeal, count, *, forwarded, remote=PROXY):
+    """`count` beacons; `forwarded` is the X-Forwarded-For as the app receives it."""
+    codes = []
+    for i in range(count):
+        value = forwarded(i) if callable(forwarded) else forwarded
+        extra = {"HTTP_X_FORWARDED_FOR": value} if value is not None else {}
+        codes.append(
+            post(
+                client, {"appeal": appeal.pk, "event": "view"}, REMOTE_ADDR=remote, **extra
+            ).status_code
+        )
+    return codes
+
+
+@pytest.fixture
+def limit_of_3(settings):
+    settings.MEMBERSHIP_BEACON_RATE_LIMIT = 3
+    return 3
+
+
+def test_without_a_trusted_proxy_everyone_behind_it_shares_one_limit(client, appeal, limit_of_3):
+    # The default (0): X-Forwarded-For is not trusted, the proxy's address is the key.
+    with mock.patch("django.utils.timezone.now", return_value=FIXED_NOW):
+        assert burst(client, appeal, 3, forwarded="198.51.100.1") == [204] * 3
+        assert burst(client, appeal, 1, forwarded="198.51.100.2") == [429]
+
+
+def test_two_readers_behind_one_proxy_get_separate_limits(client, appeal, settings, limit_of_3):
+    settings.MEMBERSHIP_TRUSTED_PROXY_COUNT = 1
+    with mock.patch("django.utils.timezone.now", return_value=FIXED_NOW):
+        first = burst(client, appeal, 4, forwarded="198.51.100.1")
+        second = burst(client, appeal, 4, forwarded="198.51.100.2")
+    assert first == second == [204, 204, 204, 429]
+    assert totals() == (6, 0, 0)
+
+
+def test_spoofed_forwarded_entries_do_not_escape_the_limit(client, appeal, settings, limit_of_3):
+    settings.MEMBERSHIP_TRUSTED_PROXY_COUNT = 1
+    # The reader sends a different X-Forwarded-For each time; the proxy appends the address
+    # it really saw, and only that last entry counts.
+    with mock.patch("django.utils.timezone.now", return_value=FIXED_NOW):
+        codes = burst(
+            client, appeal, 6, forwarded=lambda i: f"203.0.113.{i}, 192.0.2.{i}, 198.51.100.1"
+        )
+    assert codes == [204, 204, 204, 429, 429, 429]
+    assert totals() == (3, 0, 0)
+
+
+def test_two_trusted_proxies_take_the_second_entry_from_the_right(
+    client, appeal, settings, limit_of_3
+):
+    settings.MEMBERSHIP_TRUSTED_PROXY_COUNT = 2  # a CDN, then a load balancer
+    cdn = "172.16.0.9"
+    with mock.patch("django.utils.timezone.now", return_value=FIXED_NOW):
+        first = burst(client, appeal, 4, forwarded=lambda i: f"203.0.113.{i}, 198.51.100.1, {cdn}")
+        second = burst(client, appeal, 4, forwarded=f"198.51.100.2, {cdn}")
+    assert first == second == [204, 204, 204, 429]
+
+
+def test_a_request_that_skipped_the_proxies_is_keyed_on_its_own_address(
+    client, appeal, settings, limit_of_3
+):
+    settings.MEMBERSHIP_TRUSTED_PROXY_COUNT = 2
+    with mock.patch("django.utils.timezone.now", return_value=FIXED_NOW):
+        # Too few entries: none of them is trusted, whatever they say.
+        codes = burst(
+            client, appeal, 4, forwarded=lambda i: f"203.0.113.{i}", remote="198.51.100.9"
+        )
+        assert codes == [204, 204, 204, 429]
+        assert burst(client, appeal, 1, forwarded=None, remote="198.51.100.9") == [429]
+
+
+def test_the_rate_limit_key_is_keyed_with_the_secret_key(client, appeal, settings):
+    import hashlib
+
+    from django.core.cache import cache
+
+    with mock.patch("django.utils.timezone.now", return_value=FIXED_NOW):
+        post(client, {"appeal": appeal.pk, "event": "view"}, REMOTE_ADDR="198.51.100.7")
+    minute = FIXED_NOW.strftime("%Y%m%d%H%M")
+    keys = [key.split(":", 2)[-1] for key in cache._cache]  # locmem: ":1:<key>"
+    key = rate_limit_key("198.51.100.7", minute)
+    assert key in keys
+    # Not a plain hash of the address, which anyone could compute for every IPv4 address...
+    plain = hashlib.sha256(f"198.51.100.7:{minute}".encode()).hexdigest()[:32]
+    assert not any(plain in k for k in keys)
+    # ...but one that depends on SECRET_KEY.
+    settings.SECRET_KEY = "another-secret-key"
+    assert rate_limit_key("198.51.100.7", minute) != key

@@ -1,0 +1,29 @@
+"""The membership app's settings, each read here with its default.
+
+Every setting is namespaced MEMBERSHIP_ and optional; read them through these functions
+(never at import time), so a settings override in a test or a deployment takes effect.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # How many reverse proxies (load balancer, CDN, TLS terminator) stand in front of the app
+    # and append the address they saw to X-Forwarded-For. 0: use REMOTE_ADDR as it is. N > 0:
+    # the reader's address is the Nth entry from the right of X-Forwarded-For; entries further
+    # left were written by the client and can be forged.
+    "MEMBERSHIP_TRUSTED_PROXY_COUNT": 0,
+    # Appeal beacons accepted per reader (per address, as above) per minute.
+    "MEMBERSHIP_BEACON_RATE_LIMIT": 120,
+}
+
+
+def get(name):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def trusted_proxy_count():
+    return max(int(get("MEMBERSHIP_TRUSTED_PROXY_COUNT")), 0)
+
+
+def beacon_rate_limit():
+    return int(get("MEMBERSHIP_BEACON_RATE_LIMIT"))
