@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 from wagtail.models import Site
 
 from .models import ArticlePage
+from .tags import visible_tag_or_404
 
 FEED_ITEMS = 20
 
@@ -53,7 +52,7 @@ class LatestArticlesFeed(Feed):
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
         self.request = request
-        return get_object_or_404(Tag, slug=slug)
+        return visible_tag_or_404(slug)
 
     def title(self, obj):
         return _("%(site)s: %(tag)s") % {"site": settings.WAGTAIL_SITE_NAME, "tag": obj.name}

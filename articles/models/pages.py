@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
     MultiFieldPanel,
@@ -126,6 +126,7 @@ class ArticleIndexPage(CacheablePageMixin, Page):
         verbose_name = _("article index")
 
     def get_context(self, request, *args, **kwargs):
+        from ..tags import visible_tag
         from .settings import ArticleSettings
 
         context = super().get_context(request, *args, **kwargs)
@@ -133,7 +134,8 @@ class ArticleIndexPage(CacheablePageMixin, Page):
         tag = None
         tag_slug = request.GET.get("tag")
         if tag_slug:
-            tag = Tag.objects.filter(slug=tag_slug).first()
+            # A tag that only drafts or private articles carry is "no such tag" here too.
+            tag = visible_tag(tag_slug)
             articles = articles.filter(tags=tag) if tag else articles.none()
         per_page = ArticleSettings.for_request(request).articles_per_page or 20
         context["articles"] = paginate(request, articles, per_page)

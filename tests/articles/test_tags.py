@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
+from wagtail.models import PageViewRestriction
 
 from tests.factories import ArticlePageFactory
 
@@ -98,3 +99,47 @@ def test_the_migration_fills_empty_slugs(news):
     migration.fill_empty_tag_slugs(apps, None)
 
     assert dict(Tag.objects.values_list("name", "slug")) == {"Tag": "tag", "!!!": "tag_1"}
+
+
+# Tags that only drafts carry
+
+
+@pytest.fixture
+def draft_only_tag(news):
+    ArticlePageFactory(parent=news, title="Published story", tags=["Russia"])
+    ArticlePageFactory(parent=news, title="Draft story", tags=["Secret Plan"], live=False)
+    return Tag.objects.get(name="Secret Plan")
+
+
+def test_a_draft_only_tag_has_no_page_and_no_feed(client, draft_only_tag):
+    assert client.get(f"/tags/{draft_only_tag.slug}/").status_code == 404
+    response = client.get(f"/tags/{draft_only_tag.slug}/feed/")
+    assert response.status_code == 404
+    assert "Secret Plan" not in response.content.decode()
+
+
+def test_the_news_filter_does_not_name_a_draft_only_tag(client, draft_only_tag):
+    response = client.get("/news/", {"tag": draft_only_tag.slug})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Secret Plan" not in html
+    assert "Published story" not in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_a_tag_on_a_private_article_only_is_not_public(client, news):
+    page = ArticlePageFactory(parent=news, title="Members only", tags=["Insider"])
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get("/tags/insider/").status_code == 404
+    assert client.get("/tags/insider/feed/").status_code == 404
+    assert "Insider" not in client.get("/news/", {"tag": "insider"}).content.decode()
+
+
+def test_a_tag_with_a_live_article_stays_public_everywhere(client, draft_only_tag):
+    assert client.get("/tags/russia/").status_code == 200
+    feed = client.get("/tags/russia/feed/")
+    assert feed.status_code == 200
+    assert "Russia" in feed.content.decode()
+    html = client.get("/news/", {"tag": "russia"}).content.decode()
+    assert "Showing articles tagged “Russia”" in html
+    assert "Published story" in html
