@@ -78,11 +78,16 @@ def render_head(appeal):
     )
 
 
-def cached_fragments(appeal_id, snapshot):
-    """(head, inline, end) HTML and the inline paragraph for a live appeal, cached."""
+def cached_fragments(appeal_id, snapshot, site):
+    """(head, inline, end) HTML and the inline paragraph for a live appeal, cached per site.
+
+    The fragments embed the site's settings (the sign-up target, the "other ways to support"
+    link), so each site has its own copy.
+    """
     from .models import Appeal
 
-    key = f"membership:appeal-html:{appeal_id}:{selection.snapshot_version()}"
+    site_id = site.pk if site else 0
+    key = f"membership:appeal-html:{site_id}:{appeal_id}:{selection.snapshot_version()}"
     fragments = cache.get(key)
     if fragments is None:
         appeal = Appeal.objects.select_related("cta_page").filter(pk=appeal_id).first()
@@ -121,14 +126,19 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
         appeal_id = selection.select_appeal_id(page, [tag.pk for tag in tags], snapshot)
         if appeal_id is None:
             return None
-        fragments = cached_fragments(appeal_id, snapshot)
-        if fragments is None:
-            return None
         if preview:
-            # Never count views in preview: render without the beacon.
+            # Never count views in preview: render without the beacon, from one fetch and
+            # never from (or into) the readers' cache.
             from .models import Appeal
 
-            fragments = fragments_for(Appeal.objects.get(pk=appeal_id), snapshot, beacon=False)
+            appeal = Appeal.objects.select_related("cta_page").filter(pk=appeal_id).first()
+            if appeal is None:
+                return None
+            fragments = fragments_for(appeal, snapshot, beacon=False)
+        else:
+            fragments = cached_fragments(appeal_id, snapshot, site)
+            if fragments is None:
+                return None
 
     extras = ArticleExtras(head=[fragments["head"]])
     key = f"appeal-{appeal_id}"
