@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -11,6 +12,13 @@ FEED_ITEMS = 20
 
 
 class LatestArticlesFeed(Feed):
+    """The site's latest articles.
+
+    An instance serves one request (it keeps the request, for item links): route to it
+    through a view that creates one per request, as articles.urls does, never to a shared
+    instance.
+    """
+
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, *args, **kwargs):
@@ -50,6 +58,8 @@ class LatestArticlesFeed(Feed):
 
 
 class TagFeed(LatestArticlesFeed):
+    """The latest articles with one tag; 404 for a tag no public article carries."""
+
     def get_object(self, request, slug):
         self.request = request
         return visible_tag_or_404(slug)
@@ -58,8 +68,6 @@ class TagFeed(LatestArticlesFeed):
         return _("%(site)s: %(tag)s") % {"site": settings.WAGTAIL_SITE_NAME, "tag": obj.name}
 
     def link(self, obj):
-        from django.urls import reverse
-
         return reverse("articles:tag", args=[obj.slug])
 
     def description(self, obj):
