@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models.pages import paginate
 from articles.search import MAX_QUERY_LENGTH, search_articles
@@ -10,14 +10,14 @@ from articles.search import MAX_QUERY_LENGTH, search_articles
 RESULTS_PER_PAGE = 20
 
 
-@require_GET
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = paginate(request, search_articles(query), RESULTS_PER_PAGE) if query else None
     return TemplateResponse(request, "search.html", {"query": query, "results": results})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     lines = [

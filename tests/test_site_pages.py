@@ -433,6 +433,15 @@ def test_robots_txt_points_at_the_sitemap(client, home):
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
+@pytest.mark.parametrize("url", ["/search/", "/search/?q=containers", "/robots.txt"])
+def test_head_requests_are_answered_like_get(client, seed_story, url):
+    # Monitors, caches and link checkers send HEAD.
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert client.post(url).status_code == 405
+
+
 # Errors
 
 
