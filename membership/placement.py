@@ -66,11 +66,14 @@ def render_appeal(appeal, snapshot, *, position, beacon=True):
     )
 
 
-def render_head(appeal):
+def render_head(appeal, *, preview=False):
+    """The head script and styles. In preview the script shows the appeal as it is: it applies
+    none of the reader's caps and counts nothing."""
     return render_to_string(
         "membership/head.html",
         {
             "appeal": appeal,
+            "preview": preview,
             "script": assets.APPEAL_SCRIPT,
             "styles": assets.APPEAL_STYLES,
             "integrity": assets.script_hash(),
@@ -100,7 +103,7 @@ def cached_fragments(appeal_id, snapshot, site):
 
 def fragments_for(appeal, snapshot, *, beacon):
     return {
-        "head": render_head(appeal),
+        "head": render_head(appeal, preview=not beacon),
         "inline": render_appeal(appeal, snapshot, position="inline", beacon=beacon)
         if appeal.shows_inline
         else "",
@@ -160,7 +163,7 @@ def render_appeal_preview_context(appeal, request, mode_name):
     if mode_name != "article":
         return {
             "appeal_html": render_appeal(appeal, snapshot, position="end", beacon=False),
-            "head_html": render_head(appeal),
+            "head_html": render_head(appeal, preview=True),
         }
     from articles.models import ArticlePage
 
@@ -174,7 +177,7 @@ def render_appeal_preview_context(appeal, request, mode_name):
     if article is None:
         return {
             "appeal_html": render_appeal(appeal, snapshot, position="end", beacon=False),
-            "head_html": render_head(appeal),
+            "head_html": render_head(appeal, preview=True),
             "no_sample_article": True,
         }
     request.is_preview = True

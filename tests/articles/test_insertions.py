@@ -392,9 +392,12 @@ def test_preview_of_an_article_shows_the_appeal_without_the_beacon(news):
     html = "".join(item.html for item in context["body_items"]) + "".join(context["body_end"])
     assert html.count("Preview me") == 2
     assert "data-beacon" not in html
-    # ...while readers' HTML keeps it.
+    # The head script is told it is a preview: it applies no caps and counts nothing.
+    assert 'data-preview="1"' in "".join(context["head_extras"])
+    # ...while readers' HTML keeps the beacon, and the caps.
     context = context_for(page)
     assert "data-beacon" in context["body_end"][0]
+    assert "data-preview" not in "".join(context["head_extras"])
 
 
 @pytestmark_db

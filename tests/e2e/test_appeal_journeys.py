@@ -110,6 +110,41 @@ def is_shown(page, selector=APPEAL):
     return page.locator(selector).evaluate("node => getComputedStyle(node).display !== 'none'")
 
 
+def sign_in(page, django_user_model):
+    if not django_user_model.objects.filter(username="editor").exists():
+        django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def open_preview(page, article):
+    """What the editor's preview panel does: post the edit form, then load the preview."""
+    page.goto(f"/admin/pages/{article.pk}/edit/")
+    preview_url = f"/admin/pages/{article.pk}/edit/preview/"
+    posted = page.evaluate(
+        """async (url) => {
+          const form = document.querySelector("form[data-edit-form]") ||
+            document.querySelector("#page-edit-form");
+          const response = await fetch(url, { method: "POST", body: new FormData(form) });
+          return response.json();
+        }""",
+        preview_url,
+    )
+    assert posted["is_valid"], posted
+    page.goto(preview_url)
+
+
+def stored_caps(page):
+    return page.evaluate(
+        """() => Object.fromEntries(Object.keys(localStorage)
+             .filter((key) => key.startsWith("membership.appeal."))
+             .map((key) => [key, localStorage.getItem(key)]))"""
+    )
+
+
 def test_reader_sees_the_seed_appeal_at_the_end_of_the_seed_story(seeded, browser_page):
     story, appeal = seeded
     # Publish the stories the seed story links to, so it has a Read also list to come before.
@@ -289,30 +324,12 @@ def test_views_and_clicks_are_counted_but_never_in_preview(
     assert wait_for_day(appeal, views=1, clicks=1) == {"views": 1, "clicks": 1}
 
     # An editor previewing the article, and reloading the preview, never counts.
-    django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
     admin = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     try:
         editor = admin.new_page()
         _, preview_beacons = watch(editor)
-        editor.goto("/admin/login/")
-        editor.locator("#id_username").fill("editor")
-        editor.locator("#id_password").fill(PASSWORD)
-        editor.locator("form button[type=submit]").click()
-        editor.wait_for_url(re.compile(r"/admin/$"))
-        editor.goto(f"/admin/pages/{article.pk}/edit/")
-        preview_url = f"/admin/pages/{article.pk}/edit/preview/"
-        # What the preview panel does: post the form, then load the preview.
-        posted = editor.evaluate(
-            """async (url) => {
-              const form = document.querySelector("form[data-edit-form]") ||
-                document.querySelector("#page-edit-form");
-              const response = await fetch(url, { method: "POST", body: new FormData(form) });
-              return response.json();
-            }""",
-            preview_url,
-        )
-        assert posted["is_valid"], posted
-        editor.goto(preview_url)
+        sign_in(editor, django_user_model)
+        open_preview(editor, article)
         for _ in range(2):
             editor.reload()
             preview_appeal = editor.locator(APPEAL)
@@ -344,3 +361,47 @@ def test_patrons_do_not_see_an_appeal_hidden_for_patrons(seeded, browser_page, l
         page.locator("script[data-hide-for-patrons]").get_attribute("data-hide-for-patrons") == "0"
     )
     assert is_shown(page)
+
+
+def test_an_editor_who_dismissed_the_appeal_as_a_reader_still_sees_it_in_preview(
+    seeded, browser_page, django_user_model
+):
+    story, appeal = seeded
+    publish(appeal, frequency=Appeal.Frequency.EVERY_K_VIEWS, frequency_views=3)
+    page = browser_page
+    _, beacons = watch(page)
+
+    # As a reader: dismiss it. The next view hides it.
+    page.goto(story.url)
+    page.get_by_role("button", name="Dismiss this appeal").click()
+    page.locator(APPEAL).wait_for(state="hidden")
+    page.goto(story.url)
+    assert not is_shown(page)
+    caps = stored_caps(page)
+    assert caps["membership.appeal.views"] == "2"
+    page.wait_for_timeout(300)
+    beacons_before = len(beacons)
+    day = AppealDay.objects.filter(appeal=appeal).first()
+    counted = {"views": getattr(day, "views", 0), "clicks": getattr(day, "clicks", 0)}
+
+    # The same browser, now signed in, previews the story: the appeal shows, with its close
+    # control, and neither the reader's caps nor the counts move.
+    sign_in(page, django_user_model)
+    for _ in range(2):
+        open_preview(page, story)
+        aside = page.locator(APPEAL)
+        assert is_shown(page)
+        assert aside.get_by_role("heading", name=HEADING).is_visible()
+        assert page.locator("script[data-preview='1']").count() == 1
+        assert aside.get_by_role("button", name="Dismiss this appeal").is_visible()
+        aside.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+    assert stored_caps(page) == caps
+    assert len(beacons) == beacons_before
+
+    # Closing it in preview hides it there and stores nothing.
+    page.get_by_role("button", name="Dismiss this appeal").click()
+    page.locator(APPEAL).wait_for(state="hidden")
+    assert stored_caps(page) == caps
+    assert len(beacons) == beacons_before
+    assert wait_for_day(appeal, **counted) == counted

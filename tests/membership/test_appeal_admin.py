@@ -329,6 +329,8 @@ def test_preview_on_edit_shows_unsaved_changes(admin_client, article):
         assert "Unsaved heading" in html
         assert "Saved heading" not in html
         assert "data-beacon" not in html
+        # The head script shows it whatever this browser's caps say, and counts nothing.
+        assert 'data-preview="1"' in html
     assert Appeal.objects.get().heading == "Saved heading"
     # Readers still get the saved appeal, and previews changed nothing in the cache.
     assert "Saved heading" in shown_heading(article)

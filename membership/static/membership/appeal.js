@@ -13,6 +13,31 @@
   var PREFIX = "membership.appeal.";
 
   root.classList.add("patron-appeal-js");
+
+  function onReady(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  // An editor's preview: show the appeal as it is, with its close button. It reads and
+  // writes nothing of this browser's caps and dismissal, and sends no beacon.
+  if (config.preview === "1") {
+    onReady(function () {
+      var appeals = document.querySelectorAll(".patron-appeal");
+      Array.prototype.forEach.call(appeals, function (element) {
+        var close = element.querySelector(".patron-appeal__close");
+        if (!close) return;
+        close.hidden = false;
+        close.addEventListener("click", function () {
+          root.classList.add("patron-appeal-hidden");
+        });
+      });
+    });
+    return;
+  }
   // No id: the preview of an appeal that is not saved yet. Show it: no caps, no counting.
   if (!config.appeal) return;
 
@@ -95,9 +120,5 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
-    setUp();
-  }
+  onReady(setUp);
 })();
