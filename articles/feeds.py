@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from .conf import site_name
 from .models import ArticlePage
 from .tags import visible_tag_or_404
 
@@ -26,14 +26,14 @@ class LatestArticlesFeed(Feed):
         return None
 
     def title(self):
-        return settings.WAGTAIL_SITE_NAME
+        return site_name()
 
     def link(self):
         site = Site.find_for_request(self.request)
         return site.root_page.get_url(self.request) if site else "/"
 
     def description(self):
-        return _("The latest articles from %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+        return _("The latest articles from %(site)s") % {"site": site_name()}
 
     def articles(self):
         return ArticlePage.objects.for_listing()
@@ -65,7 +65,7 @@ class TagFeed(LatestArticlesFeed):
         return visible_tag_or_404(slug)
 
     def title(self, obj):
-        return _("%(site)s: %(tag)s") % {"site": settings.WAGTAIL_SITE_NAME, "tag": obj.name}
+        return _("%(site)s: %(tag)s") % {"site": site_name(), "tag": obj.name}
 
     def link(self, obj):
         return reverse("articles:tag", args=[obj.slug])

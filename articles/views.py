@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 
+from .conf import page_cache_seconds
 from .models import ArticlePage, ArticleSettings
 from .models.pages import paginate
 from .tags import visible_tag_or_404
@@ -14,5 +14,5 @@ def tag_page(request, slug):
     per_page = ArticleSettings.for_request(request).articles_per_page or 20
     page = paginate(request, articles, per_page)
     response = TemplateResponse(request, "articles/tag_page.html", {"tag": tag, "articles": page})
-    patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    patch_cache_control(response, public=True, max_age=page_cache_seconds())
     return response

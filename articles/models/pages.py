@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -22,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..conf import page_cache_seconds
 from ..panels import ReadAlsoStatusPanel
 
 # Rendition specs that listings and the article header use; prefetched together.
@@ -73,7 +73,7 @@ class CacheablePageMixin:
         if self.get_view_restrictions():
             patch_cache_control(response, private=True, no_store=True)
         else:
-            patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            patch_cache_control(response, public=True, max_age=page_cache_seconds())
         return response
 
 

@@ -8,11 +8,11 @@ import json
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from ..conf import site_name
 from ..models import ArticleIndexPage, ArticlePage
 
 register = template.Library()
@@ -138,7 +138,7 @@ def article_json_ld(context, page, authors=(), image_url="", canonical_url=""):
         data["image"] = [image_url]
     if authors:
         data["author"] = [{"@type": "Person", "name": author.name} for author in authors]
-    data["publisher"] = {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME}
+    data["publisher"] = {"@type": "Organization", "name": site_name()}
     if canonical_url:
         data["mainEntityOfPage"] = {"@type": "WebPage", "@id": canonical_url}
     return format_html(
