@@ -114,10 +114,23 @@ def fragments_for(appeal, snapshot, *, beacon):
     }
 
 
+def view_counter(*, preview=False):
+    """The head script alone, with no appeal: it counts the article view toward the caps.
+
+    Frequency caps ("once every K views") count every article view, including views of
+    articles that show no appeal; the HTML is the same for every reader either way.
+    """
+    return ArticleExtras(head=[render_head(None, preview=preview)])
+
+
 def appeal_insertions(page, *, request=None, tags=(), preview=False):
-    """The articles seam provider: head script, inline and end placements of the appeal."""
+    """The articles seam provider: head script, inline and end placements of the appeal.
+
+    Every article gets the head script, so that its view counts toward the caps; only an
+    article with a live matching appeal gets the appeal itself.
+    """
     if getattr(page, "no_promotions", False):
-        return None
+        return view_counter(preview=preview)
     site = _site_for(page, request)
     snapshot = selection.load_snapshot(site)
     forced = getattr(request, "membership_preview_appeal", None) if request else None
@@ -128,7 +141,7 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
     else:
         appeal_id = selection.select_appeal_id(page, [tag.pk for tag in tags], snapshot)
         if appeal_id is None:
-            return None
+            return view_counter(preview=preview)
         if preview:
             # Never count views in preview: render without the beacon, from one fetch and
             # never from (or into) the readers' cache.
@@ -136,12 +149,12 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
 
             appeal = Appeal.objects.select_related("cta_page").filter(pk=appeal_id).first()
             if appeal is None:
-                return None
+                return view_counter(preview=preview)
             fragments = fragments_for(appeal, snapshot, beacon=False)
         else:
             fragments = cached_fragments(appeal_id, snapshot, site)
             if fragments is None:
-                return None
+                return view_counter(preview=preview)
 
     extras = ArticleExtras(head=[fragments["head"]])
     key = f"appeal-{appeal_id}"

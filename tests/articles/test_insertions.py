@@ -383,6 +383,47 @@ def test_article_html_with_an_appeal_is_the_same_for_every_anonymous_reader(news
 
 
 @pytestmark_db
+@pytest.mark.parametrize("why", ["no_promotions", "no_matching_appeal"])
+def test_an_article_without_an_appeal_still_counts_the_view(news, why):
+    from django.test import Client
+    from taggit.models import Tag
+
+    from membership.assets import script_hash
+
+    if why == "no_promotions":
+        # A live appeal for every article, switched off on this one.
+        AppealFactory(heading="Only for sport")
+        page = ArticlePageFactory(
+            parent=news, no_promotions=True, body=paragraph_body("A", "B", "C")
+        )
+    else:
+        # A live appeal that targets other articles, and no default.
+        sport = Tag.objects.create(name="Sport", slug="sport")
+        AppealFactory(heading="Only for sport", include_tags=[sport])
+        page = ArticlePageFactory(
+            parent=news, tags=["Politics"], body=paragraph_body("A", "B", "C")
+        )
+    first = Client(REMOTE_ADDR="192.0.2.1").get(page.url)
+    patron = Client(REMOTE_ADDR="192.0.2.2")
+    patron.cookies["membership_patron"] = "1"
+    second = patron.get(page.url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    html = first.content.decode()
+    # The head script, with no appeal: it counts the view toward the caps, and stops.
+    assert html.count("membership/appeal.js") == 1
+    assert f'integrity="{script_hash()}" data-appeal=""></script>' in html
+    assert "data-frequency" not in html
+    assert "patron-appeal" not in html
+    assert "Only for sport" not in html
+    assert "membership/appeal.css" not in html
+    assert f"'{script_hash()}'" in first.headers["Content-Security-Policy"]
+    context = context_for(page)
+    assert context["body_end"] == []
+    assert context_layout(context) == [P, P, P]
+
+
+@pytestmark_db
 def test_preview_of_an_article_shows_the_appeal_without_the_beacon(news):
     page = ArticlePageFactory(parent=news, body=paragraph_body("A", "B", "C"))
     AppealFactory(heading="Preview me", placement=Appeal.Placement.BOTH, inline_after_paragraph=1)

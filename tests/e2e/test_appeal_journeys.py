@@ -269,6 +269,29 @@ def test_once_every_three_views(seeded, browser_page):
     assert seen == [True, False, False, True, False, False]
 
 
+def test_views_of_articles_without_an_appeal_count_toward_the_cap(seeded, browser_page):
+    story, appeal = seeded
+    publish(appeal, frequency=Appeal.Frequency.EVERY_K_VIEWS, frequency_views=3)
+    sensitive = ArticlePageFactory(
+        title="A sensitive story", no_promotions=True, body=paragraph_body("Quiet.")
+    )
+    page = browser_page
+    errors, _ = watch(page)
+
+    seen = []
+    for url in [story.url, sensitive.url, story.url, story.url]:
+        page.goto(url)
+        if url == sensitive.url:
+            assert page.locator(APPEAL).count() == 0  # no appeal, only the counting script
+            assert page.locator("script[data-appeal='']").count() == 1
+        else:
+            seen.append(is_shown(page))
+    # Views 1, 3 and 4: the sensitive story's view 2 counted, so view 4 is 3 after view 1.
+    assert seen == [True, False, True]
+    assert stored_caps(page)["membership.appeal.views"] == "4"
+    assert csp_problems(page, errors) == []
+
+
 def test_without_javascript_the_appeal_shows_without_a_close_control(seeded, chromium, live_server):
     story, _ = seeded
     context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)

@@ -58,7 +58,7 @@ def appeal_form(**overrides):
 
 def shown_heading(page):
     extras = appeal_insertions(page, tags=list(page.tags.all()))
-    if extras is None:
+    if not extras.body:
         return None
     return extras.body[-1].html
 

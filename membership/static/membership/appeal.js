@@ -1,5 +1,7 @@
 /* Patron appeal: frequency caps, dismissal and totals-only beacons.
- * Loaded in <head>, before first paint, so a hidden appeal never flashes or shifts layout.
+ * Loaded in <head> of every article, before first paint, so a hidden appeal never flashes
+ * or shifts layout, and every article view counts toward the caps (data-appeal="" when the
+ * article shows no appeal). In preview (data-preview="1") it only shows the appeal.
  * Settings come from this script tag's data- attributes; the HTML is the same for everyone.
  * Without JavaScript the appeal simply shows. */
 (function () {
@@ -38,8 +40,6 @@
     });
     return;
   }
-  // No id: the preview of an appeal that is not saved yet. Show it: no caps, no counting.
-  if (!config.appeal) return;
 
   function read(key) {
     try { return window.localStorage.getItem(PREFIX + key); } catch (e) { return null; }
@@ -57,9 +57,12 @@
     });
   }
 
-  // One article view, counted once per page load, for every appeal alike.
+  // One article view, counted once per page load, whether or not the article has an appeal.
   var views = (parseInt(read("views"), 10) || 0) + 1;
   write("views", views);
+
+  // No appeal on this article (none matches, or promotions are off): nothing more to do.
+  if (!config.appeal) return;
 
   function shouldHide() {
     if (config.hideForPatrons === "1" && isPatron()) return true;
