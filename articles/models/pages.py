@@ -10,6 +10,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
+    InlinePanel,
     MultiFieldPanel,
     MultipleChooserPanel,
     TitleFieldPanel,
@@ -205,11 +206,17 @@ class ArticlePage(CacheablePageMixin, Page):
         MultiFieldPanel(
             [
                 ReadAlsoStatusPanel(),
-                MultipleChooserPanel(
+                # An InlinePanel, not a MultipleChooserPanel: a row holds either one of our
+                # articles or an external story (URL, headline, source), so the add button
+                # must give an empty row, not only the page chooser.
+                InlinePanel(
                     "read_also_links",
-                    chooser_field_name="target",
                     heading=_("Curated links"),
                     label=_("Link"),
+                    help_text=_(
+                        "Each link is one of our articles, or a story from another outlet "
+                        "(its URL, headline and source). Drag to reorder."
+                    ),
                 ),
             ],
             heading=_("Read also"),

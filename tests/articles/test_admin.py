@@ -1,6 +1,8 @@
 """The editor's flows in the Wagtail admin, through Wagtail's test helpers."""
 
+import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from wagtail.models import Page, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -20,22 +22,22 @@ def article_form(title, *, standfirst="Standfirst.", body=(), tags="", read_also
             "lead_image_credit": "",
             "body": streamfield(list(body)),
             "tags": tags,
-            "read_also_links": inline_formset(
-                [
-                    {
-                        "target": str(t.pk),
-                        "external_url": "",
-                        "external_title": "",
-                        "external_source": "",
-                    }
-                    for t in read_also
-                ]
-            ),
+            "read_also_links": inline_formset([read_also_row(row) for row in read_also]),
             "article_authors": inline_formset([{"author": str(a.pk)} for a in authors]),
             "seo_title": "",
             "search_description": "",
         }
     )
+
+
+def read_also_row(row):
+    """A Read also form row: an article, or a dict of the row's fields."""
+    fields = {"target": "", "external_url": "", "external_title": "", "external_source": ""}
+    if isinstance(row, dict):
+        fields.update(row)
+    else:
+        fields["target"] = str(row.pk)
+    return fields
 
 
 def add_url(parent):
@@ -80,6 +82,93 @@ def test_editor_creates_and_publishes_an_article(editor_client, news):
     assert "/tags/north-korea/" in html
     assert "Earlier story" in html
     assert "Olena Reporter" in html
+
+
+def test_read_also_rows_are_added_as_inline_rows_not_only_through_the_chooser(editor_client, news):
+    html = editor_client.get(add_url(news)).content.decode()
+    # An InlinePanel: its button adds an empty row with the article chooser and the
+    # external URL, headline and source fields.
+    assert 'id="id_read_also_links-ADD"' in html
+    assert "id_read_also_links-OPEN_MODAL" not in html
+    template = html.split('id="id_read_also_links-EMPTY_FORM_TEMPLATE"', 1)[1].split(
+        "</template>", 1
+    )[0]
+    for field in ("target", "external_url", "external_title", "external_source"):
+        assert f'name="read_also_links-__prefix__-{field}"' in template
+
+
+def test_editor_publishes_an_external_and_an_article_read_also_link(editor_client, client, news):
+    target = ArticlePageFactory(parent=news, title="Our earlier story")
+    external = {
+        "external_url": "https://www.bloomberg.com/news/eu-sanctions",
+        "external_title": "EU leaders to call for new sanctions",
+        "external_source": "Bloomberg",
+    }
+    data = article_form(
+        "Story with links",
+        body=[("paragraph", rich_text("<p>Text.</p>"))],
+        read_also=[external, target],
+    )
+    data["slug"] = "story-with-links"
+    data["action-publish"] = "action-publish"
+
+    response = editor_client.post(add_url(news), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    page = ArticlePage.objects.get(slug="story-with-links")
+    assert page.live
+    links = list(page.read_also_links.order_by("sort_order"))
+    assert [(link.target_id, link.external_url) for link in links] == [
+        (None, external["external_url"]),
+        (target.pk, ""),
+    ]
+    assert (links[0].external_title, links[0].external_source) == (
+        external["external_title"],
+        external["external_source"],
+    )
+    html = client.get(page.url).content.decode()
+    assert f'href="{external["external_url"]}"' in html
+    assert "Bloomberg:" in html
+    assert html.index("EU leaders to call") < html.index("Our earlier story")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param("both", id="article-and-url"),
+        pytest.param({}, id="neither"),
+        pytest.param({"external_url": "https://example.com/x"}, id="url-without-headline"),
+        pytest.param({"external_url": "not a url", "external_title": "Headline"}, id="invalid-url"),
+    ],
+)
+def test_a_read_also_row_needs_exactly_one_article_or_url(editor_client, news, row):
+    target = ArticlePageFactory(parent=news, title="Our earlier story")
+    if row == "both":
+        row = {
+            "target": str(target.pk),
+            "external_url": "https://example.com/x",
+            "external_title": "Elsewhere",
+        }
+    data = article_form(
+        "Story with a bad link",
+        body=[("paragraph", rich_text("<p>Text.</p>"))],
+        read_also=[target, row],
+    )
+    data["slug"] = "story-with-a-bad-link"
+    data["action-publish"] = "action-publish"
+
+    response = editor_client.post(add_url(news), data)
+
+    assert response.status_code == 200
+    formset = response.context["form"].formsets["read_also_links"]
+    assert not formset.forms[0].errors
+    errors = formset.forms[1].errors
+    assert errors
+    html = response.content.decode()
+    for messages in errors.values():
+        for message in messages:
+            assert escape(message) in html  # shown on the row
+    assert not ArticlePage.objects.filter(slug="story-with-a-bad-link").exists()
 
 
 def test_tag_autocomplete_suggests_existing_tags(editor_client, news):
