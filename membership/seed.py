@@ -12,7 +12,8 @@ def appeal_from_passage(sender, passage, path=None, update=False, **kwargs):
 
     Creates the appeal, live and placed at the end, if it is missing, and makes it the
     default. A plain re-run never touches an appeal that exists, so editors' changes
-    survive; with --update it is refreshed as a new revision. Returns a line for the report.
+    survive; with --update it is refreshed as a new revision, published only if the appeal
+    was live. Returns a line for the report.
     """
     from .models import Appeal, MembershipSettings
 
@@ -31,8 +32,18 @@ def appeal_from_passage(sender, passage, path=None, update=False, **kwargs):
     appeal.body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in passage.paragraphs)
     appeal.cta_label = passage.cta_label or _("Become a patron")
     appeal.secondary_label = passage.secondary_label
-    appeal.save()
-    appeal.save_revision().publish()
+    # The revision captures the fields set on the instance; publishing writes them to the row.
+    if created:
+        appeal.save()  # a revision needs the appeal's id
+        appeal.save_revision().publish()
+    elif appeal.live:
+        appeal.save_revision().publish()
+    else:
+        # An editor unpublished it (or it is scheduled, or expired): refresh it as a draft and
+        # leave publishing to them. Like the admin's edit view, a draft's row follows its
+        # latest revision.
+        appeal.save()
+        appeal.save_revision()
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None:
@@ -43,4 +54,8 @@ def appeal_from_passage(sender, passage, path=None, update=False, **kwargs):
 
     if created:
         return _("Appeal created: %(name)s") % {"name": appeal.name}
+    if not appeal.live:
+        return _("Appeal updated as a new draft revision, left unpublished: %(name)s") % {
+            "name": appeal.name
+        }
     return _("Appeal updated as a new revision: %(name)s") % {"name": appeal.name}

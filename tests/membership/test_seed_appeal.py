@@ -181,3 +181,75 @@ def test_a_failed_import_leaves_no_appeal(home, tmp_path):
         run(str(folder))
     assert not Appeal.objects.exists()
     assert default_appeal_id() is None
+
+
+def appeal_saves():
+    """Records each save of an Appeal row: which fields, and the heading it wrote."""
+    from django.db.models.signals import post_save
+
+    saves = []
+
+    def receiver(sender, instance, update_fields=None, **kwargs):
+        saves.append((sorted(update_fields) if update_fields else None, instance.heading))
+
+    post_save.connect(receiver, sender=Appeal, weak=False, dispatch_uid="test_appeal_saves")
+    return saves, lambda: post_save.disconnect(sender=Appeal, dispatch_uid="test_appeal_saves")
+
+
+def test_update_of_a_live_appeal_goes_only_through_a_published_revision(home):
+    run()
+    appeal = seed_appeal()
+    appeal.heading = "Edited by the newsroom"
+    appeal.save_revision().publish()
+
+    saves, stop = appeal_saves()
+    try:
+        run("--update")
+    finally:
+        stop()
+    # The revision is saved (only its pointer touches the row), then published: the live row
+    # is written once, by publishing, never with unpublished content before.
+    full_saves = [heading for fields, heading in saves if fields is None]
+    assert full_saves == [HEADING]
+    assert saves[0] == (["has_unpublished_changes", "latest_revision"], HEADING)
+    appeal = seed_appeal()
+    assert appeal.live and not appeal.has_unpublished_changes
+    assert appeal.live_revision == appeal.latest_revision
+    assert appeal.latest_revision.as_object().heading == HEADING
+
+
+def test_a_new_appeal_is_saved_once_then_published_from_its_first_revision(home):
+    saves, stop = appeal_saves()
+    try:
+        run()
+    finally:
+        stop()
+    appeal = seed_appeal()
+    assert Revision.objects.for_instance(appeal).count() == 1
+    assert appeal.live_revision == appeal.latest_revision
+    assert [fields for fields, _heading in saves if fields is None] == [None, None]
+
+
+def test_update_refreshes_an_unpublished_appeal_without_publishing_it(home):
+    run()
+    appeal = seed_appeal()
+    appeal.heading = "Edited by the newsroom"
+    appeal.save_revision().publish()
+    seed_appeal().unpublish()
+    revisions = Revision.objects.for_instance(appeal).count()
+
+    output = run("--update")
+    appeal = seed_appeal()
+    assert Appeal.objects.count() == 1
+    assert not appeal.live
+    assert appeal.live_revision is None or appeal.live_revision != appeal.latest_revision
+    assert Revision.objects.for_instance(appeal).count() == revisions + 1
+    # The new draft carries the seed's text, for an editor to publish if they want to.
+    draft = appeal.get_latest_revision_as_object()
+    assert draft.heading == HEADING
+    assert FIRST in draft.body
+    assert appeal.heading == HEADING  # a draft's row follows its latest revision, as in the admin
+    assert "left unpublished" in output
+    # Readers see no appeal.
+    article = ArticlePage.objects.get(title=SEED_TITLE)
+    assert appeal_insertions(article, tags=list(article.tags.all())).body == []
