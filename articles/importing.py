@@ -632,8 +632,8 @@ class SeedImporter:
       One that matches a published article is skipped, or with `update=True` refreshed as a
       new revision and published.
     * Read also headlines that match no article become draft stubs under News.
-    * The site root's top story (if it has that field and it is empty) becomes the first story
-      created here.
+    * Nothing else in the tree is touched: the front page's top story is the editor's choice
+      (when it is empty, the newest live article leads), so the importer never pins one.
     """
 
     def __init__(self, *, update=False):
@@ -726,8 +726,6 @@ class SeedImporter:
                 )
             else:
                 self.report.updated.append(entry)
-            if action in ("create", "fill"):
-                self._set_top_story(page)
 
         if story.appeal is not None:
             self.report.appeals.append((seed.path, story.appeal))
@@ -777,13 +775,6 @@ class SeedImporter:
         self._pages_by_key[item.key] = stub.pk
         self.report.created.append(ReportEntry(stub.title, _("draft stub"), stub.pk))
         return stub
-
-    def _set_top_story(self, page):
-        if not hasattr(self.root, "top_story_id") or self.root.top_story_id:
-            return
-        self.root.top_story = page
-        self.root.save_revision().publish()
-        self.root = type(self.root).objects.get(pk=self.root.pk)
 
 
 def _flatten(error):

@@ -96,6 +96,14 @@ def story_page():
     return ArticlePage.objects.get(title=HEADLINE)
 
 
+def front_page_top_story(home):
+    """The article the front page leads with, as HomePage.get_context picks it."""
+    from django.test import RequestFactory
+
+    home = type(home).objects.get(pk=home.pk)
+    return home.get_context(RequestFactory().get("/"))["top_story"]
+
+
 @pytest.fixture
 def seed_copy(tmp_path):
     """The real seed story and sidecar, copied where a test may edit them."""
@@ -184,11 +192,11 @@ def test_seed_story_is_imported_as_the_first_live_article(home, settings):
     assert eu.source_label == "Bloomberg"
     assert eu.slug == "eu-leaders-to-call-for-new-sanctions-on-belarus-north-korea-iran"
 
-    # The home page leads with the story, in its published revision too.
+    # The front page leads with the story: the newest live article, since the importer
+    # pins nothing (an empty top story means "newest leads").
     home.refresh_from_db()
-    assert home.top_story_id == story.pk
-    assert home.get_latest_revision().as_object().top_story_id == story.pk
-    assert home.live_revision_id == home.latest_revision_id
+    assert home.top_story_id is None
+    assert front_page_top_story(home).pk == story.pk
 
     assert "Created (9): News (index); " in output
     assert f"{HEADLINE} (story)" in output
@@ -221,6 +229,25 @@ def test_top_story_already_set_is_kept(news, home):
     run(str(SEED))
     home.refresh_from_db()
     assert home.top_story_id == lead.pk
+    assert front_page_top_story(home).pk == lead.pk
+
+
+def test_the_importer_never_pins_the_top_story(news, home, tmp_path, client):
+    """An editor who cleared the top story, so that the newest article leads, keeps that."""
+    home_revisions = home.revisions.count()
+    run(str(SEED))
+    assert front_page_top_story(home).pk == story_page().pk
+
+    newer = write(tmp_path / "newer.txt", story_text("A newer story"))
+    run(str(newer))
+
+    home.refresh_from_db()
+    assert home.top_story_id is None
+    assert home.revisions.count() == home_revisions  # the importer never touches Home
+    assert front_page_top_story(home).title == "A newer story"
+    html = client.get("/").content.decode()
+    top = html.split('class="top-story"', 1)[1].split("</section>", 1)[0]
+    assert "A newer story" in top
 
 
 def test_second_run_creates_and_changes_nothing(home):
@@ -518,7 +545,7 @@ def test_no_path_imports_every_seed_file_sorted_by_name(home, settings, tmp_path
     titles = list(ArticlePage.objects.order_by("pk").values_list("title", flat=True))
     assert titles == ["Story from a", "Story from b"]
     home.refresh_from_db()
-    assert home.top_story.title == "Story from a"
+    assert home.top_story_id is None
 
 
 # --- Bad input --------------------------------------------------------------------------------
@@ -634,10 +661,13 @@ def test_one_bad_file_among_good_ones_writes_nothing(home, settings, seed_copy):
 def test_a_failure_while_writing_rolls_everything_back(home, seed_copy, monkeypatch):
     from articles import importing
 
-    def fail(self, page):
+    write_story = importing.SeedImporter._write_story
+
+    def fail(self, story, page):
+        write_story(self, story, page)  # the story and its stubs are written, then…
         raise importing.SeedError(None, "boom")
 
-    monkeypatch.setattr(importing.SeedImporter, "_set_top_story", fail)
+    monkeypatch.setattr(importing.SeedImporter, "_write_story", fail)
     before = counts()
     with pytest.raises(CommandError, match="boom"):
         run(str(seed_copy))
