@@ -128,7 +128,11 @@ class Appeal(
         _("weight"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
-        help_text=_("Among appeals that match an article, one with weight 2 shows twice as often."),
+        help_text=_(
+            "Among the live appeals that match an article, one with weight 2 shows twice as "
+            "often. The default appeal never takes part: it shows only where no other live "
+            "appeal matches."
+        ),
     )
 
     frequency = models.CharField(

@@ -15,7 +15,10 @@ class MembershipSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Shown where no pinned or targeted appeal matches. Only while it is live."),
+        help_text=_(
+            "Shown only where no other live appeal matches (pinned or targeted), and only while "
+            "it is live. It never enters the weighted pick among the others."
+        ),
     )
     cta_page = models.ForeignKey(
         "wagtailcore.Page",
