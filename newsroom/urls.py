@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -6,7 +7,6 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import urls as articles_urls
-from membership import urls as membership_urls
 
 from . import views
 
@@ -14,11 +14,14 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
-    path("membership/", include(membership_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include(articles_urls)),
 ]
+
+# Membership (the patron appeal's beacon) is optional: a site without it still serves articles.
+if apps.is_installed("membership"):
+    urlpatterns.insert(-1, path("membership/", include("membership.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static
