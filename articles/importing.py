@@ -125,7 +125,9 @@ class Sidecar:
 
 
 @dataclass(frozen=True)
-class ReadAlsoItem:
+class ParsedReadAlso:
+    """One item of a story's "Read also:" list, as written in the file."""
+
     text: str  # as written in the file, without the "- "
     title: str  # the headline, without a source prefix
     source_label: str  # the source prefix ("Bloomberg"), or ""
@@ -136,7 +138,7 @@ class ReadAlsoItem:
 
 
 @dataclass(frozen=True)
-class BodyItem:
+class ParsedBlock:
     """A paragraph, or (when `read_also` is set) an inline Read also block."""
 
     text: str
@@ -151,8 +153,8 @@ class BodyItem:
 class Story:
     headline: str
     standfirst: str
-    body: list[BodyItem]
-    read_also: list[ReadAlsoItem] = field(default_factory=list)
+    body: list[ParsedBlock]
+    read_also: list[ParsedReadAlso] = field(default_factory=list)
     appeal: AppealPassage | None = None
     tags: tuple[str, ...] | None = None  # None: the sidecar says nothing about tags
     source_label: str | None = None  # None: the sidecar says nothing about the source
@@ -437,7 +439,7 @@ def parse_story(text, sidecar=None):
     seen = {}
     for text_ in item_lines:
         source_label, title = split_source(text_, sidecar.sources)
-        item = ReadAlsoItem(text=text_, title=title, source_label=source_label)
+        item = ParsedReadAlso(text=text_, title=title, source_label=source_label)
         _check_length(title, MAX_TITLE, _("the Read also headline %(title)s") % {"title": title})
         _check_length(
             source_label, MAX_SOURCE_LABEL, _("the source %(source)s") % {"source": source_label}
@@ -458,7 +460,7 @@ def parse_story(text, sidecar=None):
     body = []
     for line in body_lines:
         index = seen.get(normalise_title(line)) if seen else None
-        body.append(BodyItem(text=line, read_also=index))
+        body.append(ParsedBlock(text=line, read_also=index))
     if not any(item.is_paragraph for item in body):
         raise StoryError(_("the story has a headline and standfirst but no body paragraphs."))
 
@@ -790,9 +792,9 @@ def import_seeds(paths=None, *, update=False):
 
 __all__ = [
     "AppealPassage",
-    "BodyItem",
     "ImportReport",
-    "ReadAlsoItem",
+    "ParsedBlock",
+    "ParsedReadAlso",
     "SeedError",
     "SeedFile",
     "SeedImporter",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, FloatField, Sum, Value, When
 
-from .models import ArticlePage, ArticleSettings, ReadAlsoLink, TaggedArticle
+from .models import ArticlePage, ArticleSettings, TaggedArticle
 from .models.pages import restricted
 
 
@@ -173,4 +173,12 @@ def resolve_read_also(page, *, request=None, preview=False, limit=None, tags=Non
     return items
 
 
-__all__ = ["ReadAlsoItem", "ReadAlsoLink", "curated_links", "resolve_read_also", "tag_related"]
+__all__ = [
+    "ReadAlsoItem",
+    "curated_links",
+    "hidden_reason",
+    "load_link_targets",
+    "read_also_limit",
+    "resolve_read_also",
+    "tag_related",
+]

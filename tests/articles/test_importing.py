@@ -14,6 +14,8 @@ from wagtail.models import Page, Revision
 
 from articles.importing import (
     AppealPassage,
+    ParsedBlock,
+    ParsedReadAlso,
     SeedImporter,
     StoryError,
     normalise_title,
@@ -453,6 +455,40 @@ def test_without_appeal_starts_the_appeal_is_everything_after_the_list():
         cta_label="Join us",
         secondary_label="read more about us",
     )
+
+
+def test_a_parsed_story_is_made_of_parsed_blocks_and_read_also_items():
+    story = parse_story(
+        story_text("Headline", body=["First.", "Other story", "Last."], read_also=["Other story"])
+    )
+    assert story.body == [
+        ParsedBlock(text="First."),
+        ParsedBlock(text="Other story", read_also=0),
+        ParsedBlock(text="Last."),
+    ]
+    assert story.read_also == [
+        ParsedReadAlso(text="Other story", title="Other story", source_label="")
+    ]
+
+
+def test_the_importers_names_do_not_clash_with_the_rest_of_articles():
+    """Parsed data has its own names: ReadAlsoItem and BodyItem mean the reader's items."""
+    import inspect
+
+    from articles import importing, insertions, read_also
+
+    def classes(module):
+        return {
+            name
+            for name, value in vars(module).items()
+            if inspect.isclass(value) and value.__module__ == module.__name__
+        }
+
+    assert not classes(importing) & (classes(read_also) | classes(insertions))
+    assert {"ParsedBlock", "ParsedReadAlso"} <= set(importing.__all__)
+    assert "ReadAlsoLink" not in read_also.__all__
+    for name in read_also.__all__:
+        assert getattr(read_also, name).__module__ == read_also.__name__, name
 
 
 def test_appeal_starts_splits_off_the_appeal_wherever_it_is():
