@@ -3,7 +3,7 @@ from django.utils.cache import patch_cache_control
 
 from .conf import page_cache_seconds
 from .models import ArticlePage, ArticleSettings
-from .models.pages import paginate
+from .pagination import paginate
 from .tags import visible_tag_or_404
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from articles.models.pages import paginate
+from articles.pagination import paginate
 from articles.search import MAX_QUERY_LENGTH, search_articles
 
 RESULTS_PER_PAGE = 20

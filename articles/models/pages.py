@@ -1,4 +1,3 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.db.models.lookups import StartsWith
@@ -23,6 +22,7 @@ from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
 from ..conf import page_cache_seconds
+from ..pagination import paginate
 from ..panels import ReadAlsoStatusPanel
 
 # Rendition specs that listings and the article header use; prefetched together.
@@ -101,17 +101,6 @@ class TaggedArticle(TaggedItemBase):
     content_object = ParentalKey(
         "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
     )
-
-
-def paginate(request, queryset, per_page):
-    """The requested page of `queryset`; a bad or out-of-range ?page= falls back gracefully."""
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
 
 
 class ArticleIndexPage(CacheablePageMixin, Page):
