@@ -7,6 +7,10 @@ page type can show the appeal at the end of its content with:
     {% block head_extra %}{% patron_appeal_head page %}{% endblock %}
     ...
     {% patron_appeal page %}
+
+`patron_appeal_head` always adds the head script, even where no appeal shows (no matching
+appeal, or `no_promotions`): the script counts the page view toward the readers' frequency
+caps, as on articles. `patron_appeal` renders nothing then.
 """
 
 from django import template
