@@ -175,7 +175,7 @@ def seed_article():
     from wagtail.models import Site
 
     root = Site.objects.get(is_default_site=True).root_page.specific
-    return root.top_story
+    return ArticlePage.objects.live().order_by("first_published_at").first()
 
 
 def pages_to_measure():

@@ -159,6 +159,10 @@ if os.environ.get("NEWSROOM_PURGE_URL"):
         "LOCATION": os.environ["NEWSROOM_PURGE_URL"],
     }
 
+# The proxies (CDN, load balancer) in front of gunicorn that append to X-Forwarded-For: the
+# appeal beacon's rate limit keys on the address they saw.
+MEMBERSHIP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEMBERSHIP_TRUSTED_PROXY_COUNT", "0"))
+
 # Where import_seed looks when it is given no path.
 NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds"))
 

@@ -61,10 +61,12 @@ def test_editor_writes_and_publishes_an_article(newsroom, browser_page):
     assert page.locator('[data-contentpath="tags"] .tagit-choice').count() == 1
 
     # A curated Read also link, chosen from the live articles in the page chooser.
-    page.locator("#id_read_also_links-OPEN_MODAL").click()
+    page.locator("#id_read_also_links-ADD").click()
+    page.locator("#id_read_also_links-0-target-chooser").get_by_role(
+        "button", name=re.compile("Choose")
+    ).first.click()
     modal = page.locator(".modal.in").first
-    modal.get_by_label(EARLIER, exact=True).check()
-    modal.locator("input[data-multiple-choice-submit]").click()
+    modal.get_by_role("link", name=EARLIER, exact=True).click()
     modal.wait_for(state="hidden")
     assert page.locator("#id_read_also_links-0-target-title").inner_text().strip() == EARLIER
 
