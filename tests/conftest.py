@@ -28,3 +28,11 @@ def home(db):
 @pytest.fixture
 def news(home):
     return ArticleIndexPageFactory(parent=home)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist (--dist loadgroup) the browser journeys run in one worker, one after
+    # another: they share Chromium's CPU and must not time out against each other.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

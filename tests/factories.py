@@ -1,12 +1,17 @@
-"""factory_boy factories for the Wagtail page tree and snippets."""
+"""factory_boy factories for the Wagtail page tree and snippets, built on wagtail-factories.
+
+Pages are added under `parent` (default: the home page, or News for articles) and published
+through a revision, as the admin does, unless `live=False` (then they are saved as a draft
+revision). `tags=[...]` tags an article.
+"""
 
 import json
 
 import factory
+import wagtail_factories
 from factory.django import DjangoModelFactory
-from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Page
+from wagtail.models import Collection, Page
 
 from articles.models import ArticleIndexPage, ArticlePage, Author, ReadAlsoLink
 from newsroom.home.models import HomePage
@@ -16,15 +21,17 @@ def home_page():
     return HomePage.objects.get(depth=2)
 
 
+def news_index():
+    return ArticleIndexPage.objects.first() or ArticleIndexPageFactory()
+
+
 def paragraph_body(*paragraphs):
     return json.dumps([{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs])
 
 
-class ImageFactory(DjangoModelFactory):
-    class Meta:
-        model = get_image_model()
-
+class ImageFactory(wagtail_factories.ImageFactory):
     title = factory.Sequence(lambda n: f"Image {n}")
+    collection = factory.LazyFunction(Collection.get_first_root_node)
     file = factory.LazyFunction(get_test_image_file)
 
 
@@ -36,31 +43,30 @@ class AuthorFactory(DjangoModelFactory):
     bio = "Covers the region."
 
 
-class PageFactory(factory.Factory):
-    """Adds the page under `parent` (default: the home page) and publishes it if live."""
+class PublishedPageFactory(wagtail_factories.PageFactory):
+    """A page saved with a revision and, unless `live=False`, published from it."""
 
     class Meta:
         abstract = True
 
+    parent = factory.LazyFunction(home_page)
+    live = True
+
     @classmethod
-    def _create(cls, model_class, *args, parent=None, live=True, tags=(), **kwargs):
-        parent = parent or cls.default_parent()
-        page = model_class(*args, live=live, **kwargs)
-        parent.add_child(instance=page)
+    def _create_instance(cls, model_class, parent, kwargs):
+        tags = kwargs.pop("tags", ())
+        page = super()._create_instance(model_class, parent, kwargs)
         if tags:
             page.tags.add(*tags)
             page.save()
-        revision = page.save_revision(clean=live)
-        if live:
+        revision = page.save_revision(clean=page.live)
+        if page.live:
             revision.publish()
+        # publish() works on a copy: read back what was saved.
         return model_class.objects.get(pk=page.pk)
 
-    @classmethod
-    def default_parent(cls):
-        return home_page()
 
-
-class ArticleIndexPageFactory(PageFactory):
+class ArticleIndexPageFactory(PublishedPageFactory):
     class Meta:
         model = ArticleIndexPage
 
@@ -68,19 +74,15 @@ class ArticleIndexPageFactory(PageFactory):
     slug = "news"
 
 
-class ArticlePageFactory(PageFactory):
+class ArticlePageFactory(PublishedPageFactory):
     class Meta:
         model = ArticlePage
 
+    parent = factory.LazyFunction(news_index)
     title = factory.Sequence(lambda n: f"Article number {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
     standfirst = "What happened, in one sentence."
     body = factory.LazyFunction(lambda: paragraph_body("First paragraph.", "Second paragraph."))
-
-    @classmethod
-    def default_parent(cls):
-        index = ArticleIndexPage.objects.first()
-        return index or ArticleIndexPageFactory()
 
 
 def add_read_also(page, *targets):
