@@ -8,6 +8,4 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers
-
-        signal_handlers.connect()
+        from . import signal_handlers  # noqa: F401 - connects its receivers

@@ -14,8 +14,8 @@ from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
-# Rendition specs used by the body image block; prefetched with the images.
-BODY_IMAGE_SPECS = ("width-800", "width-1200", "width-400")
+from . import read_also
+from .queries import BODY_IMAGE_SPECS
 
 
 class PrefetchingImageChooserBlock(ImageChooserBlock):
@@ -29,32 +29,8 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
     """Chooses an article. Loaded in bulk, each target also says whether it is private."""
 
     def bulk_to_python(self, values):
-        from .models.pages import restricted
-
-        # Like PageChooserBlock, without loading the targets' own bodies, and with each
-        # target's view restriction in the same query (an Exists() subquery).
-        ids = [value for value in values if value is not None]
-        pages = (
-            self.model_class.objects.defer_streamfields()
-            .annotate(is_view_restricted=restricted())
-            .in_bulk(ids)
-        )
+        pages = read_also.load_targets(self.model_class, values)
         return [pages.get(value) for value in values]
-
-
-def is_view_restricted(page):
-    """True when `page` (or an ancestor) has a view restriction: login, password or groups.
-
-    Free for targets that ArticleChooserBlock loaded in bulk; otherwise (a value that came
-    from the editor's form, in preview) it costs one query.
-    """
-    restricted = getattr(page, "is_view_restricted", None)
-    if restricted is None:
-        from .models.pages import restricted as restricted_expression
-
-        restricted = type(page).objects.filter(pk=page.pk).filter(restricted_expression()).exists()
-        page.is_view_restricted = restricted
-    return restricted
 
 
 class PrefetchedEmbedValue(EmbedValue):
@@ -70,6 +46,9 @@ class PrefetchedEmbedValue(EmbedValue):
 
 
 class PrefetchingEmbedBlock(EmbedBlock):
+    def shown_to_readers(self, value):
+        return bool(value)
+
     def bulk_to_python(self, values):
         urls = [value for value in values if value]
         hashes = {get_embed_hash(url): url for url in urls}
@@ -101,6 +80,9 @@ class ImageBlock(blocks.StructBlock):
     caption = blocks.CharBlock(label=_("Caption"), required=False)
     credit = blocks.CharBlock(label=_("Credit"), required=False)
 
+    def shown_to_readers(self, value):
+        return value.get("image") is not None
+
     class Meta:
         icon = "image"
         label = _("Image")
@@ -123,19 +105,16 @@ class ReadAlsoBlock(blocks.StructBlock):
     article = ArticleChooserBlock(page_type="articles.ArticlePage", label=_("Article"))
 
     def get_context(self, value, parent_context=None):
-        """`article`, plus why readers can't see it: "draft", "private", or "" when they can."""
+        """`item`: the link as readers see it, or None when they can't (outside preview)."""
         context = super().get_context(value, parent_context=parent_context)
-        article = value.get("article")
-        context["article"] = article
-        if article is None:
-            context["hidden_reason"] = ""
-        elif not article.live:
-            context["hidden_reason"] = "draft"
-        elif is_view_restricted(article):
-            context["hidden_reason"] = "private"
-        else:
-            context["hidden_reason"] = ""
+        request = (parent_context or {}).get("request")
+        context["item"] = read_also.article_item(
+            value.get("article"), request=request, preview=getattr(request, "is_preview", False)
+        )
         return context
+
+    def shown_to_readers(self, value):
+        return not read_also.hidden_reason(value.get("article"))
 
     class Meta:
         icon = "link"
@@ -156,3 +135,13 @@ class ArticleBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     embed = PrefetchingEmbedBlock(label=_("Embed"), template="articles/blocks/embed.html")
     read_also = ReadAlsoBlock()
+
+
+def shown_to_readers(child):
+    """Whether readers see a body block (a StreamField child) at all.
+
+    A Read also block whose article is hidden, an image block whose image was deleted and an
+    empty embed render nothing: insertions are placed as if they were not there.
+    """
+    check = getattr(child.block, "shown_to_readers", None)
+    return check(child.value) if check is not None else True

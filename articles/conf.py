@@ -1,16 +1,41 @@
-"""The settings articles reads, each with its default, so the app works in any project."""
+"""The settings articles reads, each with its default, so the app works in any project.
+
+Every setting is namespaced ARTICLES_ and optional; read them through these functions (never
+at import time), so an override in a test or a deployment takes effect.
+"""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-DEFAULT_PAGE_CACHE_SECONDS = 60
+DEFAULTS = {
+    # Cache-Control of public pages, feeds and the sitemap: browsers keep a copy this long…
+    "ARTICLES_CACHE_MAX_AGE": 60,
+    # …shared caches (a CDN, a reverse proxy) this long: publishing purges them (README).
+    "ARTICLES_CACHE_S_MAXAGE": 600,
+    # …and may serve a stale copy this long while they fetch a fresh one.
+    "ARTICLES_CACHE_STALE_WHILE_REVALIDATE": 60,
+}
 
 
-def page_cache_seconds():
-    """NEWSROOM_PAGE_CACHE_SECONDS: how long shared caches may keep an anonymous page."""
-    return getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", DEFAULT_PAGE_CACHE_SECONDS)
+def get(name):
+    return getattr(settings, name, DEFAULTS[name])
 
 
-def site_name():
-    """WAGTAIL_SITE_NAME, which feeds and JSON-LD name the publisher by; "News" without it."""
-    return getattr(settings, "WAGTAIL_SITE_NAME", "") or _("News")
+def cache_control():
+    """The Cache-Control directives of a public response, for patch_cache_control()."""
+    return {
+        "public": True,
+        "max_age": int(get("ARTICLES_CACHE_MAX_AGE")),
+        "s_maxage": int(get("ARTICLES_CACHE_S_MAXAGE")),
+        "stale_while_revalidate": int(get("ARTICLES_CACHE_STALE_WHILE_REVALIDATE")),
+    }
+
+
+def site_name(site=None):
+    """The site's name, which titles, feeds and JSON-LD use: the Wagtail Site's own name
+    (Settings → Sites), else WAGTAIL_SITE_NAME, else "News"."""
+    return (
+        (site.site_name if site is not None else "")
+        or getattr(settings, "WAGTAIL_SITE_NAME", "")
+        or _("News")
+    )

@@ -1,22 +1,30 @@
 """The body-insertion seam: other apps put content into articles without articles knowing them.
 
-A provider is a callable `provider(page, *, request, tags, preview)` that returns
-`ArticleExtras` (or None). It is registered once, usually from an AppConfig.ready():
+It is a Wagtail hook. A function registered for `HOOK_NAME` ("insert_into_article"), usually
+in the app's wagtail_hooks.py, is called for every article rendered:
 
-    from articles import insertions
-    insertions.register(my_provider)
+    from wagtail import hooks
+    from articles.insertions import ArticleExtras, Insertion
 
-Articles then place the provider's HTML in <head>, after paragraph N of the body, or at the
-end of the body. An inline insertion never stands next to a heading, image, quote, embed or
-inline Read also block: it moves on to the next gap between two paragraphs. Where there is
-no such gap it goes to the end instead, once, even if the same `key` is also placed there.
+    @hooks.register("insert_into_article")
+    def my_insertions(page, *, request, tags, preview):
+        return ArticleExtras(head=[...], body=[Insertion(html, after_paragraph=3)])
+
+`page` is the article, `request` the request (None outside one), `tags` the article's tags
+(already loaded), and `preview` is True in the admin's preview. It returns `ArticleExtras` or
+None. Articles then place the HTML in <head>, after paragraph N of the body, or at the end of
+the body. An inline insertion never stands next to a heading, image, quote, embed or inline
+Read also block: it moves on to the next gap between two paragraphs. Blocks that readers don't
+see (a Read also block whose article is hidden) don't count. Where there is no such gap it
+goes to the end instead, once, even if the same `key` is also placed there.
 """
 
 from dataclasses import dataclass, field
 
-PARAGRAPH = "paragraph"
+from wagtail import hooks
 
-_providers = []
+HOOK_NAME = "insert_into_article"
+PARAGRAPH = "paragraph"
 
 
 @dataclass(frozen=True)
@@ -36,20 +44,11 @@ class ArticleExtras:
         self.body.extend(other.body)
 
 
-def register(provider):
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def unregister(provider):
-    if provider in _providers:
-        _providers.remove(provider)
-
-
-def collect(page, *, request=None, tags=(), preview=False):
+def collect(page, *, request, tags, preview):
+    """Every registered app's extras for `page`, in hook order."""
     extras = ArticleExtras()
-    for provider in _providers:
-        result = provider(page, request=request, tags=tags, preview=preview)
+    for insert in hooks.get_hooks(HOOK_NAME):
+        result = insert(page, request=request, tags=tags, preview=preview)
         if result is not None:
             extras.extend(result)
     return extras
@@ -81,10 +80,18 @@ class BodyItem:
     html: str = ""
 
 
-def body_items(blocks, insertions):
-    """The article body as a list of blocks with the insertions placed among them."""
+def body_items(blocks, insertions, *, shown=None):
+    """The article body as BodyItems, with the insertions placed among the blocks, and the
+    HTML of the insertions that go at the end.
+
+    `shown[i]` says whether readers see block i; blocks they don't see are skipped when
+    looking for a slot, so an insertion lands where readers expect it.
+    """
     blocks = list(blocks)
-    block_types = [block.block_type for block in blocks]
+    if shown is None:
+        shown = [True] * len(blocks)
+    seen = [index for index, visible in enumerate(shown) if visible]
+    seen_types = [blocks[index].block_type for index in seen]
     after = {}
     end = []
     end_keys = {insertion.key for insertion in insertions if insertion.after_paragraph is None}
@@ -92,9 +99,9 @@ def body_items(blocks, insertions):
         if insertion.after_paragraph is None:
             end.append(insertion)
             continue
-        slot = inline_slot(block_types, insertion.after_paragraph)
+        slot = inline_slot(seen_types, insertion.after_paragraph)
         if slot is not None:
-            after.setdefault(slot, []).append(insertion)
+            after.setdefault(seen[slot], []).append(insertion)
         elif not insertion.key or insertion.key not in end_keys:
             end.append(insertion)
             end_keys.add(insertion.key)

@@ -1,60 +1,124 @@
-"""Resolving an article's "Read also" list: the one place that decides what readers see.
+"""Read also: the one place that decides what readers see of a link to another article.
 
-1. Curated links come first, in the editor's order. Links to articles that are not live
-   (or sit behind a view restriction) are left out for readers; in preview they stay in,
-   marked as hidden from readers.
+A target article is hidden from readers while it is a draft (not live) or private (under a
+view restriction). Readers never see a hidden target; a preview shows it, marked with
+`ReadAlsoItem.hidden_label`. The same rule serves the list at the end of an article, the
+inline Read also block, and the editor's status panel.
+
+The list is built in two steps:
+
+1. Curated links first, in the editor's order: articles of ours and stories from other outlets.
 2. While fewer than the site's limit are shown, the list is topped up with other visible
-   articles that share tags. Each shared tag weighs 1/n, where n is how many live articles
+   articles that share tags. Each shared tag weighs 1/n, where n is how many visible articles
    carry it, so a rare tag counts more than a common one. Ties go to the newer article.
 
-It reads the page's relations through modelcluster, so preview shows unsaved edits.
+Relations are read through modelcluster, so a preview shows unsaved edits. This module imports
+no model of this app (the models use it): callers pass the querysets it needs.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, FloatField, Sum, Value, When
+from django.db.models import Case, Count, FloatField, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
-from .models import ArticlePage, ArticleSettings, TaggedArticle
-from .models.pages import restricted
+from .queries import restriction_exists
+
+DRAFT = "draft"
+PRIVATE = "private"
+HIDDEN_LABELS = {
+    DRAFT: _("draft: hidden from readers"),
+    PRIVATE: _("private: hidden from readers"),
+}
+
+
+def load_targets(model, ids):
+    """Articles by id, in one query, without their bodies, each knowing whether it is private.
+
+    The one bulk loader behind every Read also target: curated links held in memory, and the
+    inline block's chooser.
+    """
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    return (
+        model.objects.defer_streamfields()
+        .annotate(is_view_restricted=restriction_exists())
+        .in_bulk(ids)
+    )
+
+
+def hidden_reason(page):
+    """Why readers can't see `page`: DRAFT, PRIVATE, or "" when they can.
+
+    Pages from load_targets() know whether they are private; any other page costs one query.
+    """
+    if page is None or not page.live:
+        return DRAFT
+    restricted = getattr(page, "is_view_restricted", None)
+    if restricted is None:
+        restricted = Page.objects.filter(pk=page.pk).filter(restriction_exists()).exists()
+        page.is_view_restricted = restricted
+    return PRIVATE if restricted else ""
 
 
 @dataclass(frozen=True)
 class ReadAlsoItem:
+    """One entry as a reader (or, in preview, an editor) sees it."""
+
     title: str
     url: str
     source_label: str = ""
-    page: ArticlePage | None = None
-    hidden_from_readers: bool = False
-    curated: bool = True
-    # Why a hidden item is hidden: "draft" (not live) or "private" (a view restriction).
-    hidden_reason: str = ""
+    page: Page | None = None  # None for a story from another outlet
+    hidden_reason: str = ""  # DRAFT or PRIVATE: only in preview
 
     @property
-    def is_external(self):
-        return self.page is None
+    def hidden_label(self):
+        return HIDDEN_LABELS.get(self.hidden_reason, "")
 
 
-def read_also_limit(request=None, site=None):
-    if request is not None:
-        return ArticleSettings.for_request(request).read_also_limit
-    return ArticleSettings.for_site(site).read_also_limit
+def article_item(page, *, request=None, preview=False):
+    """The item for one of our articles, or None when readers can't see it (outside preview)."""
+    reason = hidden_reason(page)
+    if page is None or (reason and not preview):
+        return None
+    return ReadAlsoItem(
+        title=page.title,
+        url=page.get_url(request) or "",
+        source_label=page.source_label,
+        page=page,
+        hidden_reason=reason,
+    )
 
 
-def curated_links(page, *, request=None, preview=False):
-    """The editor's links as ReadAlsoItems; hidden targets only appear in preview."""
-    if page.pk and not preview:
-        # One query: the links, their targets and whether each target is private.
+def _links_with_targets(page):
+    """The page's curated links, each target loaded and knowing whether it is private."""
+    links = page.read_also_links.all()
+    if isinstance(links, QuerySet):
+        # Saved links: the links, their targets and the targets' privacy in one query.
         links = list(
-            page.read_also_links.select_related("target").annotate(
-                target_restricted=restricted("target__path")
+            links.select_related("target").annotate(
+                target_restricted=restriction_exists("target__path")
             )
         )
-    else:
-        links = list(page.read_also_links.all())
-        load_link_targets(links)
-
-    items = []
+        for link in links:
+            if link.target is not None:
+                link.target.is_view_restricted = link.target_restricted
+        return links
+    # Links held in memory (a preview, a revision): their targets in one query.
+    links = list(links)
+    target_model = page.read_also_links.model._meta.get_field("target").related_model
+    targets = load_targets(target_model, [link.target_id for link in links])
     for link in links:
+        if link.target_id:
+            link.target = targets.get(link.target_id)
+    return links
+
+
+def curated_items(page, *, request=None, preview=False):
+    """The editor's links as ReadAlsoItems; hidden targets only in preview."""
+    items = []
+    for link in _links_with_targets(page):
         if link.target_id is None:
             if link.external_url:
                 items.append(
@@ -65,72 +129,23 @@ def curated_links(page, *, request=None, preview=False):
                     )
                 )
             continue
-        target = link.target
-        if target is None:
-            continue
-        reason = hidden_reason(link)
-        if reason and not preview:
-            continue
-        items.append(
-            ReadAlsoItem(
-                title=target.title,
-                url=target.get_url(request) or "",
-                source_label=target.source_label,
-                page=target,
-                hidden_from_readers=bool(reason),
-                hidden_reason=reason,
-            )
-        )
+        item = article_item(link.target, request=request, preview=preview)
+        if item is not None:
+            items.append(item)
     return items
 
 
-def hidden_reason(link):
-    """Why readers can't see `link`'s target: "draft", "private", or "" when they can.
-
-    Expects `link.target_restricted`, set by the annotated query or load_link_targets().
-    """
-    if link.target is None or not link.target.live:
-        return "draft"
-    if getattr(link, "target_restricted", False):
-        return "private"
-    return ""
-
-
-def load_link_targets(links):
-    """Links held in memory (preview, a revision): load all their targets in one query,
-    each with `target_restricted` set, and without the targets' bodies."""
-    ids = {link.target_id for link in links if link.target_id}
-    if not ids:
-        return
-    targets = (
-        ArticlePage.objects.defer_streamfields()
-        .annotate(is_view_restricted=restricted())
-        .in_bulk(ids)
-    )
-    for link in links:
-        if link.target_id:
-            link.target = targets.get(link.target_id)
-            link.target_restricted = bool(
-                link.target is not None and link.target.is_view_restricted
-            )
-
-
-def tag_related(page, *, exclude_ids, limit, tags=None):
-    """Up to `limit` visible articles sharing tags with `page`, best match first.
-
-    Pass `tags` when the caller already holds the page's tags, to save a query.
-    """
-    if limit <= 0:
-        return []
-    tags = page.tags.all() if tags is None else tags
+def tag_related(*, candidates, tags, exclude_ids, limit):
+    """Up to `limit` of `candidates` (visible articles) sharing `tags`, best match first."""
     tag_ids = [tag.pk for tag in tags if tag.pk]
-    if not tag_ids:
+    if limit <= 0 or not tag_ids:
         return []
     frequencies = (
-        TaggedArticle.objects.filter(tag_id__in=tag_ids, content_object__live=True)
-        .values("tag_id")
+        candidates.filter(tagged_items__tag_id__in=tag_ids)
+        .order_by()
+        .values("tagged_items__tag_id")
         .annotate(n=Count("pk"))
-        .values_list("tag_id", "n")
+        .values_list("tagged_items__tag_id", "n")
     )
     weights = {tag_id: 1.0 / n for tag_id, n in frequencies if n}
     if not weights:
@@ -143,42 +158,21 @@ def tag_related(page, *, exclude_ids, limit, tags=None):
         )
     )
     return list(
-        ArticlePage.objects.visible()
-        .exclude(pk__in=exclude_ids)
+        candidates.exclude(pk__in=exclude_ids)
         .filter(tagged_items__tag_id__in=list(weights))
         .defer_streamfields()
-        .annotate(read_also_score=score)
+        .annotate(read_also_score=score, is_view_restricted=restriction_exists())
         .order_by("-read_also_score", "-first_published_at", "-pk")[:limit]
     )
 
 
-def resolve_read_also(page, *, request=None, preview=False, limit=None, tags=None):
-    """The Read also list for `page`, as readers (or, in preview, editors) should see it."""
-    if limit is None:
-        limit = read_also_limit(request=request, site=page.get_site() if request is None else None)
-    items = curated_links(page, request=request, preview=preview)
-    shown = sum(1 for item in items if not item.hidden_from_readers)
+def resolve_read_also(page, *, candidates, tags, limit, request=None, preview=False):
+    """The Read also list of `page`: curated items, topped up from `candidates` to `limit`."""
+    items = curated_items(page, request=request, preview=preview)
+    shown = sum(1 for item in items if not item.hidden_reason)
     exclude_ids = {page.pk} | {item.page.pk for item in items if item.page is not None}
     exclude_ids.discard(None)
-    for article in tag_related(page, exclude_ids=exclude_ids, limit=limit - shown, tags=tags):
-        items.append(
-            ReadAlsoItem(
-                title=article.title,
-                url=article.get_url(request) or "",
-                source_label=article.source_label,
-                page=article,
-                curated=False,
-            )
-        )
-    return items
-
-
-__all__ = [
-    "ReadAlsoItem",
-    "curated_links",
-    "hidden_reason",
-    "load_link_targets",
-    "read_also_limit",
-    "resolve_read_also",
-    "tag_related",
-]
+    related = tag_related(
+        candidates=candidates, tags=tags, exclude_ids=exclude_ids, limit=limit - shown
+    )
+    return items + [article_item(article, request=request) for article in related]

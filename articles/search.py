@@ -3,7 +3,7 @@
 import re
 
 from .models import ArticlePage
-from .models.pages import CARD_IMAGE_SPECS, renditions_prefetch
+from .queries import CARD_IMAGE_SPECS, renditions_prefetch
 
 MAX_QUERY_LENGTH = 200
 _WORD = re.compile(r"\w+")

@@ -2,7 +2,9 @@
 
 Wagtail's frontend cache app purges a page's own URL when it is published or unpublished.
 An article also appears on the front page, its News index, its tag pages, the feeds, the
-sitemap and the pages that curate it as Read also: purge those too.
+sitemap and every page that links it (a curated Read also link, an inline Read also block, a
+rich-text link, a top story): purge those too. Wagtail's reference index knows the pages that
+link it.
 
 Taggit slugifies a tag's name, so a name with no letters or digits ("!!!", "🙂") would get
 an empty slug, and no URL: such a tag gets a fallback slug instead.
@@ -11,9 +13,16 @@ an empty slug, and no URL: such a tag gets a fallback slug instead.
 import re
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
+from taggit.models import Tag
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page, ReferenceIndex
 from wagtail.signals import page_published, page_unpublished
+
+from .models import ArticlePage
 
 FALLBACK_TAG_SLUG = "tag"
 # What taggit's TagBase.save() tries after a slug clash: the (empty) slug plus "_<n>".
@@ -34,6 +43,7 @@ def unique_fallback_slug(tag_model, exclude_pk=None):
     return slug
 
 
+@receiver(pre_save, sender=Tag, dispatch_uid="articles_tag_fallback_slug")
 def give_tag_a_slug(sender, instance, raw=False, **kwargs):
     """Before a tag is saved, replace an empty slug with a unique fallback."""
     if raw:
@@ -46,12 +56,21 @@ def give_tag_a_slug(sender, instance, raw=False, **kwargs):
     instance.slug = unique_fallback_slug(sender, exclude_pk=instance.pk)
 
 
+def linking_pages(article):
+    """Live pages that link `article` anywhere in their content, per the reference index."""
+    ids = (
+        ReferenceIndex.get_references_to(article)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    return Page.objects.live().filter(pk__in={int(pk) for pk in ids}).exclude(pk=article.pk)
+
+
 def article_listing_urls(article):
-    """Absolute URLs of the pages and feeds that list `article`."""
+    """Absolute URLs of the pages and feeds that show `article`, other than its own."""
     site = article.get_site()
     if site is None:
         return set()
-    root = site.root_url
     paths = {reverse("articles:feed"), "/sitemap.xml"}
     for tag in article.tags.all():
         try:
@@ -59,37 +78,16 @@ def article_listing_urls(article):
             paths.add(reverse("articles:tag_feed", args=[tag.slug]))
         except NoReverseMatch:
             continue
-    urls = {root + path for path in paths}
-    for page in article.get_ancestors().live().exclude(depth=1):
-        url = page.get_full_url()
-        if url:
-            urls.add(url)
-    curating = type(article).objects.live().filter(read_also_links__target=article).distinct()
-    for page in curating:
+    urls = {site.root_url + path for path in paths}
+    for page in [*article.get_ancestors().live().exclude(depth=1), *linking_pages(article)]:
         url = page.get_full_url()
         if url:
             urls.add(url)
     return urls
 
 
+@receiver(page_published, sender=ArticlePage, dispatch_uid="articles_purge_published")
+@receiver(page_unpublished, sender=ArticlePage, dispatch_uid="articles_purge_unpublished")
 def purge_article_listings(sender, instance, **kwargs):
-    if not apps.is_installed("wagtail.contrib.frontend_cache"):
-        return
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-    PurgeBatch(article_listing_urls(instance)).purge()
-
-
-def connect():
-    from taggit.models import Tag
-
-    from .models import ArticlePage
-
-    pre_save.connect(give_tag_a_slug, sender=Tag, dispatch_uid="articles_tag_fallback_slug")
-
-    page_published.connect(
-        purge_article_listings, sender=ArticlePage, dispatch_uid="articles_purge_published"
-    )
-    page_unpublished.connect(
-        purge_article_listings, sender=ArticlePage, dispatch_uid="articles_purge_unpublished"
-    )
+    if apps.is_installed("wagtail.contrib.frontend_cache"):
+        PurgeBatch(article_listing_urls(instance)).purge()

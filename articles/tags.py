@@ -9,13 +9,13 @@ from django.http import Http404
 from taggit.models import Tag
 
 from .models import TaggedArticle
-from .models.pages import restricted
+from .queries import restriction_exists
 
 
 def visible_tags():
     """Tags carried by at least one live, public article. One query, whatever you chain."""
     carried = TaggedArticle.objects.filter(tag=OuterRef("pk"), content_object__live=True).filter(
-        ~restricted("content_object__path")
+        ~restriction_exists("content_object__path")
     )
     return Tag.objects.filter(Exists(carried))
 

@@ -8,11 +8,8 @@ class MembershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import insertions
         from articles.signals import appeal_passage_found
 
-        from . import seed, signal_handlers  # noqa: F401
-        from .placement import appeal_insertions
+        from . import seed, signal_handlers  # noqa: F401 - connects its receivers
 
-        insertions.register(appeal_insertions)
         appeal_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")

@@ -1,4 +1,5 @@
-"""Putting the chosen appeal into an article, through the articles body-insertion seam."""
+"""Putting the chosen appeal into an article, through the articles body-insertion seam
+(the insert_into_article hook, registered in wagtail_hooks.py), and into previews."""
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -7,8 +8,10 @@ from django.utils.http import urlencode
 from wagtail.models import Site
 
 from articles.insertions import ArticleExtras, Insertion
+from articles.models import ArticlePage
 
 from . import assets, selection
+from .models import Appeal
 
 RENDER_TIMEOUT = 300
 
@@ -87,8 +90,6 @@ def cached_fragments(appeal_id, snapshot, site):
     The fragments embed the site's settings (the sign-up target, the "other ways to support"
     link), so each site has its own copy.
     """
-    from .models import Appeal
-
     site_id = site.pk if site else 0
     key = f"membership:appeal-html:{site_id}:{appeal_id}:{selection.snapshot_version()}"
     fragments = cache.get(key)
@@ -123,41 +124,10 @@ def view_counter(*, preview=False):
     return ArticleExtras(head=[render_head(None, preview=preview)])
 
 
-def appeal_insertions(page, *, request=None, tags=(), preview=False):
-    """The articles seam provider: head script, inline and end placements of the appeal.
-
-    Every article gets the head script, so that its view counts toward the caps; only an
-    article with a live matching appeal gets the appeal itself.
-    """
-    if getattr(page, "no_promotions", False):
-        return view_counter(preview=preview)
-    site = _site_for(page, request)
-    snapshot = selection.load_snapshot(site)
-    forced = getattr(request, "membership_preview_appeal", None) if request else None
-    if forced is not None:
-        # Previewing an appeal inside a sample article: show the editor's unsaved version.
-        fragments = fragments_for(forced, snapshot, beacon=False)
-        appeal_id = forced.pk or 0
-    else:
-        appeal_id = selection.select_appeal_id(page, [tag.pk for tag in tags], snapshot)
-        if appeal_id is None:
-            return view_counter(preview=preview)
-        if preview:
-            # Never count views in preview: render without the beacon, from one fetch and
-            # never from (or into) the readers' cache.
-            from .models import Appeal
-
-            appeal = Appeal.objects.select_related("cta_page").filter(pk=appeal_id).first()
-            if appeal is None:
-                return view_counter(preview=preview)
-            fragments = fragments_for(appeal, snapshot, beacon=False)
-        else:
-            fragments = cached_fragments(appeal_id, snapshot, site)
-            if fragments is None:
-                return view_counter(preview=preview)
-
+def appeal_extras(appeal_id, fragments):
+    """The head script and the appeal's inline and end placements."""
     extras = ArticleExtras(head=[fragments["head"]])
-    key = f"appeal-{appeal_id}"
+    key = f"appeal-{appeal_id or 0}"
     if fragments["shows_inline"]:
         extras.body.append(
             Insertion(
@@ -169,32 +139,50 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
     return extras
 
 
-def render_appeal_preview_context(appeal, request, mode_name):
-    """Context for the appeal's own preview modes."""
-    site = Site.find_for_request(request)
-    snapshot = selection.load_snapshot(site)
-    if mode_name != "article":
-        return {
-            "appeal_html": render_appeal(appeal, snapshot, position="end", beacon=False),
-            "head_html": render_head(appeal, preview=True),
-        }
-    from articles.models import ArticlePage
+def appeal_insertions(page, *, request=None, tags=(), preview=False):
+    """The insert_into_article hook: the head script, and the appeal where one applies.
 
-    # An article with promotions switched off would show no appeal at all.
-    article = (
-        ArticlePage.objects.live()
-        .filter(no_promotions=False)
-        .order_by("-first_published_at")
-        .first()
-    )
+    Every article gets the head script, so that its view counts toward the caps; only an
+    article with a live matching appeal gets the appeal itself.
+    """
+    if getattr(page, "no_promotions", False):
+        return view_counter(preview=preview)
+    site = _site_for(page, request)
+    snapshot = selection.load_snapshot(site)
+    appeal_id = selection.select_appeal_id(page, [tag.pk for tag in tags], snapshot)
+    if appeal_id is None:
+        return view_counter(preview=preview)
+    if preview:
+        # Never count views in preview: render without the beacon, from one fetch and never
+        # from (or into) the readers' cache.
+        appeal = Appeal.objects.select_related("cta_page").filter(pk=appeal_id).first()
+        fragments = fragments_for(appeal, snapshot, beacon=False) if appeal else None
+    else:
+        fragments = cached_fragments(appeal_id, snapshot, site)
+    if fragments is None:
+        return view_counter(preview=preview)
+    return appeal_extras(appeal_id, fragments)
+
+
+def render_preview(appeal, request, mode_name):
+    """An appeal's preview page: on its own, or inside the newest live article (one with
+    promotions switched on), showing the editor's unsaved version of the appeal."""
+    snapshot = selection.load_snapshot(Site.find_for_request(request))
+    fragments = fragments_for(appeal, snapshot, beacon=False)
+    article = None
+    if mode_name == "article":
+        article = (
+            ArticlePage.objects.live()
+            .filter(no_promotions=False)
+            .order_by("-first_published_at")
+            .first()
+        )
     if article is None:
-        return {
-            "appeal_html": render_appeal(appeal, snapshot, position="end", beacon=False),
-            "head_html": render_head(appeal, preview=True),
-            "no_sample_article": True,
+        context = {
+            "appeal_html": fragments["end"],
+            "head_html": fragments["head"],
+            "no_sample_article": mode_name == "article",
         }
-    request.is_preview = True
-    request.membership_preview_appeal = appeal
-    context = article.get_context(request)
-    context["sample_article"] = article
-    return context
+        return render_to_string("membership/previews/appeal.html", context, request)
+    context = article.get_context(request, extras=appeal_extras(appeal.pk, fragments))
+    return render_to_string(article.get_template(request), context, request)

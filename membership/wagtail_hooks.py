@@ -5,8 +5,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from articles.insertions import HOOK_NAME as INSERT_INTO_ARTICLE
+
 from .models import Appeal
+from .placement import appeal_insertions
 from .reports import PERMISSION, AppealReportView
+
+# The appeal (and the view-counting script) in every article.
+hooks.register(INSERT_INTO_ARTICLE, appeal_insertions)
 
 
 class AppealViewSet(SnippetViewSet):

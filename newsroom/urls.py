@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import urls as articles_urls
+from articles.caching import public_cache
 
 from . import views
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", public_cache(sitemap), name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include(articles_urls)),
 ]

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'article index',
             },
-            bases=(articles.models.pages.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(articles.models.pages.PublicPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ArticlePage',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'article',
             },
-            bases=(articles.models.pages.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(articles.models.pages.PublicPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='ArticleSettings',

@@ -1,5 +1,5 @@
 from .authors import ArticleAuthor, Author
-from .pages import ArticleIndexPage, ArticlePage, TaggedArticle
+from .pages import ArticleIndexPage, ArticlePage, PublicPageMixin, TaggedArticle
 from .read_also import ReadAlsoLink
 from .settings import ArticleSettings
 
@@ -9,6 +9,7 @@ __all__ = [
     "ArticlePage",
     "ArticleSettings",
     "Author",
+    "PublicPageMixin",
     "ReadAlsoLink",
     "TaggedArticle",
 ]

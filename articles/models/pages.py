@@ -1,8 +1,9 @@
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch
-from django.db.models.lookups import StartsWith
-from django.utils.cache import patch_cache_control
+from django.http import HttpResponsePermanentRedirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -16,45 +17,27 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageManager, PageViewRestriction
-from wagtail.query import PageQuerySet
+from wagtail.models import Page, PageManager, Site
 from wagtail.search import index
 
-from ..blocks import ArticleBodyBlock
-from ..conf import page_cache_seconds
-from ..pagination import paginate
+from .. import conf, insertions, meta, read_also
+from ..blocks import ArticleBodyBlock, shown_to_readers
+from ..caching import mark_private, mark_public
 from ..panels import ReadAlsoStatusPanel
-
-# Rendition specs that listings and the article header use; prefetched together.
-CARD_IMAGE_SPECS = ("fill-480x270", "fill-960x540")
-LEAD_IMAGE_SPECS = ("width-800", "width-1200", "fill-1200x630")
-AUTHOR_PHOTO_SPECS = ("fill-96x96",)
-
-
-def renditions_prefetch(lookup, specs):
-    """Prefetch the renditions of images reached through `lookup`, as Wagtail expects them."""
-    return Prefetch(
-        lookup,
-        queryset=get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs),
-        to_attr="prefetched_renditions",
-    )
+from ..queries import (
+    AUTHOR_PHOTO_SPECS,
+    LEAD_IMAGE_SPECS,
+    ArticlePageQuerySet,
+    renditions_prefetch,
+)
+from .settings import ArticleSettings
 
 
-def restricted(path_ref="path"):
-    """True where the page at `path_ref` sits under a view restriction (login, password…).
+class PublicPageMixin:
+    """A public page: the same HTML for every anonymous reader, so shared caches may hold it.
 
-    An Exists() subquery, so filtering private pages out costs no extra query, unlike
-    PageQuerySet.public(), which runs its own.
-    """
-    return Exists(
-        PageViewRestriction.objects.filter(StartsWith(OuterRef(path_ref), F("page__path")))
-    )
-
-
-class CacheablePageMixin:
-    """Public pages are identical for every anonymous reader, so shared caches may hold them.
-
-    A page behind a view restriction (login, password, group) is never marked public.
+    Its context names the site and holds the page's <title> and canonical URL. A page behind
+    a view restriction (login, password, group) is never marked public.
     """
 
     def get_view_restrictions(self):
@@ -72,26 +55,18 @@ class CacheablePageMixin:
         if getattr(response, "status_code", 200) != 200:
             return response
         if self.get_view_restrictions():
-            patch_cache_control(response, private=True, no_store=True)
-        else:
-            patch_cache_control(response, public=True, max_age=page_cache_seconds())
-        return response
+            return mark_private(response)
+        return mark_public(response)
 
-
-class ArticlePageQuerySet(PageQuerySet):
-    def visible(self):
-        """Live and public: what an anonymous reader may see."""
-        return self.live().filter(~restricted())
-
-    def for_listing(self):
-        """Everything a listing card shows, in a fixed number of queries."""
-        return (
-            self.visible()
-            .defer_streamfields()
-            .select_related("lead_image")
-            .prefetch_related(renditions_prefetch("lead_image__renditions", CARD_IMAGE_SPECS))
-            .order_by("-first_published_at", "-pk")
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        site_name = conf.site_name(Site.find_for_request(request))
+        context["site_name"] = site_name
+        context["document_title"] = meta.document_title(
+            self.seo_title or self.title, site_name=site_name
         )
+        context["canonical_url"] = self.full_url
+        return context
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -103,8 +78,8 @@ class TaggedArticle(TaggedItemBase):
     )
 
 
-class ArticleIndexPage(CacheablePageMixin, Page):
-    """ "News": every live article, newest first, paginated and filterable by tag."""
+class ArticleIndexPage(PublicPageMixin, Page):
+    """ "News": every live article, newest first, paginated."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
 
@@ -115,26 +90,39 @@ class ArticleIndexPage(CacheablePageMixin, Page):
     class Meta:
         verbose_name = _("article index")
 
-    def get_context(self, request, *args, **kwargs):
-        from ..tags import visible_tag
-        from .settings import ArticleSettings
-
-        context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.child_of(self).for_listing()
-        tag = None
+    def serve(self, request, *args, **kwargs):
+        # One URL per listing: a tag's articles are listed on its tag page.
         tag_slug = request.GET.get("tag")
         if tag_slug:
-            # A tag that only drafts or private articles carry is "no such tag" here too.
-            tag = visible_tag(tag_slug)
-            articles = articles.filter(tags=tag) if tag else articles.none()
+            try:
+                url = reverse("articles:tag", args=[tag_slug])
+            except NoReverseMatch:
+                url = None
+            if url is not None:
+                page_number = request.GET.get("page")
+                if page_number:
+                    url += "?" + urlencode({"page": page_number})
+                return HttpResponsePermanentRedirect(url)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
         per_page = ArticleSettings.for_request(request).articles_per_page or 20
-        context["articles"] = paginate(request, articles, per_page)
-        context["tag"] = tag
-        context["tag_slug"] = tag_slug
+        articles = Paginator(ArticlePage.objects.child_of(self).for_listing(), per_page).get_page(
+            request.GET.get("page")
+        )
+        context["articles"] = articles
+        context["document_title"] = meta.document_title(
+            self.seo_title or self.title,
+            site_name=context["site_name"],
+            page_number=articles.number,
+        )
+        if articles.number > 1:
+            context["canonical_url"] += "?" + urlencode({"page": articles.number})
         return context
 
 
-class ArticlePage(CacheablePageMixin, Page):
+class ArticlePage(PublicPageMixin, Page):
     standfirst = models.TextField(
         _("standfirst"),
         max_length=600,
@@ -235,22 +223,34 @@ class ArticlePage(CacheablePageMixin, Page):
         first, last = self.first_published_at, self.last_published_at
         return bool(first and last and (last - first).total_seconds() > 60)
 
-    def get_context(self, request, *args, **kwargs):
-        from .. import insertions
-        from ..read_also import resolve_read_also
-
-        context = super().get_context(request, *args, **kwargs)
-        is_preview = getattr(request, "is_preview", False)
-        context["is_preview"] = is_preview
-        tags = list(self.tags.all())
-        context["article_tags"] = tags
-        context["read_also"] = resolve_read_also(
-            self, request=request, preview=is_preview, tags=tags
+    def read_also_items(self, request=None, *, preview=False, tags=None):
+        """The Read also list as readers (or, in preview, editors) see it."""
+        if request is not None:
+            limit = ArticleSettings.for_request(request).read_also_limit
+        else:
+            limit = ArticleSettings.for_site(self.get_site()).read_also_limit
+        return read_also.resolve_read_also(
+            self,
+            candidates=ArticlePage.objects.visible(),
+            tags=list(self.tags.all()) if tags is None else tags,
+            limit=limit,
+            request=request,
+            preview=preview,
         )
-        extras = insertions.collect(self, request=request, tags=tags, preview=is_preview)
-        context["head_extras"] = extras.head
-        context["body_items"], context["body_end"] = insertions.body_items(self.body, extras.body)
-        context["authors"] = [
+
+    def get_context(self, request, *args, extras=None, **kwargs):
+        """The article's context. `extras`: other apps' insertions, collected through the
+        insert_into_article hook unless given (an appeal's preview brings its own)."""
+        context = super().get_context(request, *args, **kwargs)
+        preview = getattr(request, "is_preview", False)
+        tags = list(self.tags.all())
+        if extras is None:
+            extras = insertions.collect(self, request=request, tags=tags, preview=preview)
+        body = list(self.body)
+        body_items, body_end = insertions.body_items(
+            body, extras.body, shown=[shown_to_readers(block) for block in body]
+        )
+        authors = [
             link.author
             for link in self.article_authors.select_related("author__photo").prefetch_related(
                 renditions_prefetch("author__photo__renditions", AUTHOR_PHOTO_SPECS)
@@ -264,4 +264,14 @@ class ArticlePage(CacheablePageMixin, Page):
                 .filter(pk=self.lead_image_id)
                 .first()
             )
+        context.update(
+            is_preview=preview,
+            article_tags=tags,
+            read_also=self.read_also_items(request, preview=preview, tags=tags),
+            head_extras=extras.head,
+            body_items=body_items,
+            body_end=body_end,
+            authors=authors,
+            byline=meta.byline(authors),
+        )
         return context

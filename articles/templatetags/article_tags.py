@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from ..conf import site_name
+from .. import meta
 from ..models import ArticleIndexPage, ArticlePage
 
 register = template.Library()
@@ -21,25 +21,10 @@ register = template.Library()
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
-def _site(request):
-    if request is None:
-        return None
-    # Site.find_for_request memoises the site on the request, so this costs one query at most.
-    return Site.find_for_request(request)
-
-
 @register.simple_tag(takes_context=True)
 def absolute_url(context, url):
     """`url` made absolute against the site's own root URL, not the request's Host header."""
-    if not url or not url.startswith("/") or url.startswith("//"):
-        return url or ""
-    request = context.get("request")
-    site = _site(request)
-    if site is not None:
-        return site.root_url + url
-    if request is not None:
-        return request.build_absolute_uri(url)
-    return url
+    return meta.absolute_url(context.get("request"), url)
 
 
 def _news_url_without_query(page, request):
@@ -59,28 +44,23 @@ def _news_url_without_query(page, request):
 def news_index_url(context):
     """The URL of the site's article index ("News"), or "" when there is none.
 
-    On articles and on the index this costs no query; elsewhere one, memoised on the request.
+    On articles and on the index this costs no query; elsewhere one. Call it once per page
+    (base.html does, and keeps the result in `news_url`).
     """
     request = context.get("request")
-    cached = getattr(request, "_newsroom_news_index_url", None)
-    if cached is not None:
-        return cached
     url = _news_url_without_query(context.get("page"), request)
-    if url is None:
-        url = ""
-        site = _site(request)
-        if site is not None:
-            index = (
-                ArticleIndexPage.objects.live()
-                .descendant_of(site.root_page, inclusive=True)
-                .order_by("path")
-                .first()
-            )
-            if index is not None:
-                url = index.get_url(request) or ""
-    if request is not None:
-        request._newsroom_news_index_url = url
-    return url
+    if url is not None:
+        return url
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return ""
+    index = (
+        ArticleIndexPage.objects.live()
+        .descendant_of(site.root_page, inclusive=True)
+        .order_by("path")
+        .first()
+    )
+    return (index.get_url(request) or "") if index is not None else ""
 
 
 @register.simple_tag
@@ -120,8 +100,8 @@ def json_for_script(data):
     return json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_JSON_SCRIPT_ESCAPES)
 
 
-@register.simple_tag(takes_context=True)
-def article_json_ld(context, page, authors=(), image_url="", canonical_url=""):
+@register.simple_tag
+def article_json_ld(page, *, site_name, authors=(), image_url="", canonical_url=""):
     """A schema.org NewsArticle for `page`, as a <script type="application/ld+json">."""
     data = {
         "@context": "https://schema.org",
@@ -138,7 +118,7 @@ def article_json_ld(context, page, authors=(), image_url="", canonical_url=""):
         data["image"] = [image_url]
     if authors:
         data["author"] = [{"@type": "Person", "name": author.name} for author in authors]
-    data["publisher"] = {"@type": "Organization", "name": site_name()}
+    data["publisher"] = {"@type": "Organization", "name": site_name}
     if canonical_url:
         data["mainEntityOfPage"] = {"@type": "WebPage", "@id": canonical_url}
     return format_html(

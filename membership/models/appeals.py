@@ -222,13 +222,5 @@ class Appeal(
         return [("", _("Appeal")), ("article", _("Inside an article"))]
 
     def get_preview_template(self, request, mode_name):
-        if mode_name == "article":
-            return "membership/previews/in_article.html"
-        return "membership/previews/appeal.html"
-
-    def get_preview_context(self, request, mode_name):
-        from ..placement import render_appeal_preview_context
-
-        context = super().get_preview_context(request, mode_name)
-        context.update(render_appeal_preview_context(self, request, mode_name))
-        return context
+        # It renders the preview with {% appeal_preview %} (membership_tags).
+        return "membership/previews/preview.html"

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from articles.models import ArticlePage
-from articles.models.pages import CacheablePageMixin
+from articles import meta
+from articles.models import ArticlePage, PublicPageMixin
 
 LATEST_COUNT = 12
 
 
-class HomePage(CacheablePageMixin, Page):
+class HomePage(PublicPageMixin, Page):
     """The front page: the top story, then the latest articles."""
 
     top_story = models.ForeignKey(
@@ -40,6 +40,9 @@ class HomePage(CacheablePageMixin, Page):
                 top = ArticlePage.objects.for_listing().filter(pk=self.top_story_id).first()
         if top is None and latest:
             top = latest[0]
+        context["document_title"] = meta.document_title(
+            self.seo_title, site_name=context["site_name"]
+        )
         context["top_story"] = top
         context["latest_articles"] = [a for a in latest if top is None or a.pk != top.pk][
             :LATEST_COUNT

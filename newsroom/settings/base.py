@@ -166,8 +166,10 @@ MEMBERSHIP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEMBERSHIP_TRUSTED_PROXY_CO
 # Where import_seed looks when it is given no path.
 NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds"))
 
-# Anonymous pages are the same for everyone, so shared caches may hold them briefly.
-NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
+# Anonymous pages are the same for everyone, so shared caches (a CDN, a reverse proxy) may
+# hold them; publishing purges them. Browsers keep a copy for a minute.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 
 # Content Security Policy for the public site (newsroom.middleware). Scripts run only by
 # hash: these static files are hashed at start-up and loaded with integrity="".

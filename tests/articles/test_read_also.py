@@ -7,7 +7,6 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles.models import ArticlePage, ArticleSettings, ReadAlsoLink
-from articles.read_also import resolve_read_also
 from tests.factories import ArticlePageFactory, add_read_also
 
 
@@ -38,7 +37,7 @@ def test_curated_links_come_first_in_editor_order(news):
     first, second, third = (published(news, t) for t in ("First", "Second", "Third"))
     page = add_read_also(published(news, "Story"), third, first, second)
 
-    assert titles(resolve_read_also(page)) == ["Third", "First", "Second"]
+    assert titles(page.read_also_items()) == ["Third", "First", "Second"]
 
 
 def test_every_live_curated_link_shows_even_beyond_the_limit(news, limit):
@@ -46,7 +45,7 @@ def test_every_live_curated_link_shows_even_beyond_the_limit(news, limit):
     targets = [published(news, f"Target {i}") for i in range(4)]
     page = add_read_also(published(news, "Story"), *targets)
 
-    assert titles(resolve_read_also(page)) == [f"Target {i}" for i in range(4)]
+    assert titles(page.read_also_items()) == [f"Target {i}" for i in range(4)]
 
 
 def test_readers_never_see_links_to_drafts_or_unpublished_pages(news):
@@ -56,10 +55,10 @@ def test_readers_never_see_links_to_drafts_or_unpublished_pages(news):
     page = add_read_also(published(news, "Story"), draft, unpublished, live)
     ArticlePage.objects.get(pk=unpublished.pk).unpublish()
 
-    items = resolve_read_also(page)
+    items = page.read_also_items()
 
     assert titles(items) == ["Live"]
-    assert not any(item.hidden_from_readers for item in items)
+    assert not any(item.hidden_reason for item in items)
 
 
 def test_readers_never_see_links_to_private_pages(news):
@@ -67,17 +66,17 @@ def test_readers_never_see_links_to_private_pages(news):
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     page = add_read_also(published(news, "Story", tags=["Russia"]), private)
 
-    assert "Members only" not in titles(resolve_read_also(page))
+    assert "Members only" not in titles(page.read_also_items())
 
 
 def test_preview_keeps_hidden_targets_marked(news):
     draft = published(news, "Draft", live=False)
     page = add_read_also(published(news, "Story"), draft)
 
-    items = resolve_read_also(page, preview=True)
+    items = page.read_also_items(preview=True)
 
     assert titles(items) == ["Draft"]
-    assert items[0].hidden_from_readers
+    assert items[0].hidden_reason == "draft"
 
 
 def test_external_links_keep_their_title_url_and_source(news):
@@ -88,14 +87,14 @@ def test_external_links_keep_their_title_url_and_source(news):
     )
     page = add_read_also(published(news, "Story"), external)
 
-    [item] = resolve_read_also(page)
+    [item] = page.read_also_items()
 
     assert (item.title, item.url, item.source_label) == (
         "EU leaders call for sanctions",
         "https://example.com/story",
         "Bloomberg",
     )
-    assert item.is_external
+    assert item.page is None
 
 
 def test_top_up_ranks_rarer_shared_tags_higher_then_newer(news):
@@ -109,7 +108,7 @@ def test_top_up_ranks_rarer_shared_tags_higher_then_newer(news):
     published(news, "Unrelated", tags=["Weather"])
     page = published(news, "Story", tags=["Russia", "Kharkiv"])
 
-    items = resolve_read_also(page, limit=5)
+    items = page.read_also_items()
 
     assert titles(items) == [
         both.title,
@@ -118,7 +117,6 @@ def test_top_up_ranks_rarer_shared_tags_higher_then_newer(news):
         common_old.title,
         "Filler 0",
     ]
-    assert not any(item.curated for item in items)
 
 
 def test_top_up_fills_to_the_site_limit_excluding_self_and_listed(news, limit):
@@ -127,7 +125,7 @@ def test_top_up_fills_to_the_site_limit_excluding_self_and_listed(news, limit):
     others = [published(news, f"Other {i}", tags=["Russia"], days_ago=i + 1) for i in range(5)]
     page = add_read_also(published(news, "Story", tags=["Russia"]), curated)
 
-    items = resolve_read_also(page)
+    items = page.read_also_items()
 
     assert titles(items) == ["Curated", others[0].title, others[1].title]
     assert page.title not in titles(items)
@@ -139,14 +137,14 @@ def test_top_up_leaves_out_drafts_and_private_pages(news):
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     page = published(news, "Story", tags=["Russia"])
 
-    assert titles(resolve_read_also(page)) == []
+    assert titles(page.read_also_items()) == []
 
 
 def test_tags_match_case_insensitively(news):
     published(news, "Lower case tag", tags=["north korea"])
     page = published(news, "Story", tags=["North Korea"])
 
-    assert titles(resolve_read_also(page)) == ["Lower case tag"]
+    assert titles(page.read_also_items()) == ["Lower case tag"]
     assert ArticlePage.objects.get(pk=page.pk).tags.get().name in {"north korea", "North Korea"}
 
 
@@ -156,7 +154,7 @@ def test_a_zero_limit_shows_curated_links_only(news, limit):
     published(news, "Sibling", tags=["Russia"])
     page = add_read_also(published(news, "Story", tags=["Russia"]), curated)
 
-    assert titles(resolve_read_also(page)) == ["Curated"]
+    assert titles(page.read_also_items()) == ["Curated"]
 
 
 def test_preview_uses_unsaved_links_and_tags(news):
@@ -172,8 +170,8 @@ def test_preview_uses_unsaved_links_and_tags(news):
     ]
     page.tags.add("Kharkiv")
 
-    items = resolve_read_also(page, preview=True)
+    items = page.read_also_items(preview=True)
 
     assert titles(items) == ["Unwritten", "Written", sibling.title]
-    assert [item.hidden_from_readers for item in items] == [True, False, False]
+    assert [item.hidden_reason for item in items] == ["draft", "", ""]
     assert not ArticlePage.objects.get(pk=page.pk).read_also_links.exists()

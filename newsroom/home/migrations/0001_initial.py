@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'home page',
             },
-            bases=(articles.models.pages.CacheablePageMixin, 'wagtailcore.page'),
+            bases=(articles.models.pages.PublicPageMixin, 'wagtailcore.page'),
         ),
     ]
