@@ -103,7 +103,9 @@ def silent_server():
             except TimeoutError:
                 continue
             accepted.append(connection)
-            threading.Timer(3, connection.close).start()
+            closer = threading.Timer(3, connection.close)
+            closer.daemon = True
+            closer.start()
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -211,7 +213,9 @@ def test_with_the_database_down_pages_answer_503_with_retry_after(
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert "no-store" in response["Cache-Control"]
+    assert "Content-Security-Policy" not in response  # the page styles itself inline
     html = response.content.decode()
+    assert "<style" in html
     assert "try again" in html
     assert "Traceback" not in html
     assert "OperationalError" not in html
