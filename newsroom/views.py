@@ -1,9 +1,16 @@
+import sys
+
+from csp.decorators import csp_exempt
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
@@ -12,6 +19,10 @@ from articles import conf, meta
 from articles.search import MAX_QUERY_LENGTH, search_articles
 
 RESULTS_PER_PAGE = 20
+# Errors that say the database cannot be reached (down, restarting, refusing connections, or
+# SQLite locked), rather than a bug: worth a retry.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 @require_safe
@@ -45,3 +56,15 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@csp_exempt()  # the error pages style themselves inline
+def server_error(request):
+    """handler500, for errors raised in views and middleware alike: a 503 with Retry-After
+    while the database is unreachable, else Django's 500. Neither page needs the database."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
+    return defaults.server_error(request)

@@ -2,6 +2,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from newsroom.settings import load_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.production")
+# Exit status 3 is gunicorn's "worker failed to boot": its master stops, rather than starting
+# workers that fail the same way forever.
+load_or_exit(os.environ["DJANGO_SETTINGS_MODULE"], exit_code=3)
 
 application = get_wsgi_application()

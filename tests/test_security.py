@@ -1,17 +1,26 @@
 """Site-wide protections: the Content Security Policy and hostile URLs."""
 
+import re
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import path
 
+from membership.assets import file_hash, script_hash
+from newsroom import urls as project_urls
 from tests.factories import ArticlePageFactory
+from tests.membership.factories import AppealFactory
 
 
 def boom(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("boom/", boom)]
+# The project's URLs and error pages, plus a view with a bug.
+urlpatterns = [path("boom/", boom), *project_urls.urlpatterns]
+handler500 = project_urls.handler500
 
 
 @pytest.fixture
@@ -26,6 +35,52 @@ def test_public_pages_carry_a_csp_that_allows_scripts_only_by_hash(client, artic
     assert "'unsafe-inline'" not in policy
     assert "'self'" not in directives["script-src"]
     assert directives["object-src"] == "'none'"
+
+
+def script_sources(response):
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    return directives["script-src"].split()
+
+
+def test_the_policy_allows_exactly_the_scripts_an_article_with_an_appeal_loads(client, news):
+    article = ArticlePageFactory(parent=news)
+    AppealFactory(heading="Keep the presses running")
+    response = client.get(article.url)
+    html = response.content.decode()
+    assert "Keep the presses running" in html
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    integrity = [
+        re.search(r' integrity="([^"]+)"', tag).group(1) for tag in scripts if " src=" in tag
+    ]
+    assert integrity  # the appeal's script, loaded by its hash
+    assert script_sources(response) == [f"'{digest}'" for digest in dict.fromkeys(integrity)]
+
+
+@pytest.fixture
+def own_appeal_script(settings, tmp_path):
+    """A project that serves its own copy of the appeal script (from STATICFILES_DIRS)."""
+    override = tmp_path / "membership" / "appeal.js"
+    override.parent.mkdir()
+    override.write_text("document.documentElement.classList.add('ours');\n")
+    settings.STATICFILES_DIRS = [tmp_path, *settings.STATICFILES_DIRS]
+    script_hash.cache_clear()
+    yield override
+    script_hash.cache_clear()
+
+
+def test_a_policy_that_would_block_the_served_appeal_script_fails_the_checks(own_appeal_script):
+    with pytest.raises(SystemCheckError, match=re.escape(file_hash(own_appeal_script))):
+        call_command("check")
+
+
+def test_the_checks_pass_once_the_policy_allows_the_served_script(settings, own_appeal_script):
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {**directives, "script-src": [f"'{file_hash(own_appeal_script)}'"]},
+    }
+    call_command("check")
 
 
 def test_the_admin_keeps_its_own_rules(admin_client):

@@ -4,7 +4,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from membership.assets import APPEAL_SCRIPT, STATIC_DIR, file_hash
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -12,6 +16,25 @@ BASE_DIR = PROJECT_DIR.parent
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def env_bool(name, default):
+    """A yes/no variable: any case, surrounding spaces ignored; unset or empty is `default`."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value: "
+        f"use one of {', '.join(TRUE_WORDS + FALSE_WORDS)}."
+    )
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -52,7 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,17 +117,31 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Locmem by default; REDIS_URL switches to Redis, shared by every app server.
+# Locmem by default; REDIS_URL switches to Redis, shared by every app server. Pages read
+# through "default", which fails open: with Redis down or hanging, reads miss and writes are
+# dropped (newsroom.cache), so pages render from the database. Rate limits count in
+# "ratelimit", where Redis errors raise, so a limiter can refuse what it cannot count.
+LOCAL_CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+    },
+}
 if os.environ.get("REDIS_URL"):
+    redis_server = {
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+        # Seconds: a dead or hanging Redis costs a fraction of a second, not a request.
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
-        }
+        "default": {"BACKEND": "newsroom.cache.FailOpenRedisCache", **redis_server},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **redis_server},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = LOCAL_CACHES
+MEMBERSHIP_RATELIMIT_CACHE = "ratelimit"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,10 +208,28 @@ NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
 ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 
-# Content Security Policy for the public site (newsroom.middleware). Scripts run only by
-# hash: these static files are hashed at start-up and loaded with integrity="".
-NEWSROOM_CSP_SCRIPT_FILES = ["membership/appeal.js"]
-NEWSROOM_CSP_EXCLUDE_PREFIXES = ("/admin/", "/documents/")
+# Content Security Policy for the public site (django-csp). Scripts run only by hash: the
+# appeal's script is loaded with integrity="" of the same hash (membership.assets, whose
+# check fails if the script as served has another). No per-request nonce, so pages stay
+# cacheable. The Wagtail admin and documents keep their own rules, and the error pages
+# (newsroom.views.server_error) style themselves inline and carry no policy.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/documents/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [f"'{file_hash(STATIC_DIR / APPEAL_SCRIPT)}'"],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": ["https:"],
+        "media-src": [SELF, "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 # Our own loggers and third-party ones go to the console; Django's "django" logger keeps its
 # own handlers (and stops there), so runserver lines are not printed twice.

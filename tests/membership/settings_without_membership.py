@@ -7,10 +7,10 @@ and URLconf are set up once per process, so "not installed" needs a process of i
 from newsroom.settings.test import *  # noqa: F403
 
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "membership"]  # noqa: F405
-NEWSROOM_CSP_SCRIPT_FILES = [
-    path
-    for path in NEWSROOM_CSP_SCRIPT_FILES  # noqa: F405
-    if path != "membership/appeal.js"
-]
+# No appeal script to allow.
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,  # noqa: F405
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "script-src": ["'none'"]},  # noqa: F405
+}
 # A database of its own, in memory: migrated and thrown away by the subprocess.
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
