@@ -14,6 +14,10 @@ DEFAULTS = {
     "MEMBERSHIP_TRUSTED_PROXY_COUNT": 0,
     # Appeal beacons accepted per reader (per address, as above) per minute.
     "MEMBERSHIP_BEACON_RATE_LIMIT": 120,
+    # The cache alias that counts rate limits (membership.ratelimit). Point it at a cache whose
+    # errors raise (a plain RedisCache), not at one that hides them: a limiter that cannot
+    # count must know it, to refuse sign-ups and votes while letting reads through.
+    "MEMBERSHIP_RATELIMIT_CACHE": "default",
 }
 
 
@@ -27,3 +31,7 @@ def trusted_proxy_count():
 
 def beacon_rate_limit():
     return int(get("MEMBERSHIP_BEACON_RATE_LIMIT"))
+
+
+def ratelimit_cache():
+    return get("MEMBERSHIP_RATELIMIT_CACHE")

@@ -4,13 +4,13 @@
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import urlencode
 from wagtail.models import Site
 
 from articles.insertions import ArticleExtras, Insertion
 from articles.models import ArticlePage
 
 from . import assets, selection
+from .links import cta_href, secondary_href
 from .models import Appeal
 
 RENDER_TIMEOUT = 300
@@ -22,38 +22,6 @@ def _site_for(page, request):
         if site is not None:
             return site
     return page.get_site() if page.pk else Site.objects.filter(is_default_site=True).first()
-
-
-SAFE_URL_PREFIXES = ("/", "http://", "https://")
-
-
-def safe_url(*candidates):
-    """The first candidate that is a path or an http(s) URL.
-
-    Form fields check this, but a URL set in code (an import, the shell) skips them, and
-    escaping does not stop a javascript: link.
-    """
-    for url in candidates:
-        url = (url or "").strip()
-        if url.lower().startswith(SAFE_URL_PREFIXES):
-            return url
-    return ""
-
-
-def cta_href(appeal, snapshot):
-    """Where the main call to action leads; it always carries the appeal id."""
-    page_url = ""
-    if appeal.cta_page_id and appeal.cta_page is not None:
-        page_url = appeal.cta_page.get_url()
-    url = safe_url(page_url, appeal.cta_url, snapshot.cta_url) or "/"
-    if appeal.pk is None:
-        return url  # previewing an appeal that has not been saved yet: it has no id
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{urlencode({'appeal': appeal.pk})}"
-
-
-def secondary_href(appeal, snapshot):
-    return safe_url(appeal.secondary_url, snapshot.other_ways_url)
 
 
 def render_appeal(appeal, snapshot, *, position, beacon=True):

