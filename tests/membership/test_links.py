@@ -3,8 +3,8 @@
 import pytest
 from wagtail.models import Site
 
-from membership.models import Appeal, MembershipSettings
 from membership.links import cta_href, secondary_href
+from membership.models import Appeal, MembershipSettings
 from membership.selection import load_snapshot
 from tests.membership.factories import AppealFactory
 
