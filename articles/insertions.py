@@ -1,22 +1,21 @@
 """The body-insertion seam: other apps put content into articles without articles knowing them.
 
 It is a Wagtail hook. A function registered for `HOOK_NAME` ("insert_into_article"), usually
-in the app's wagtail_hooks.py, is called for every article rendered:
+in the app's wagtail_hooks.py, is called for every article rendered, e.g.
 
-    from wagtail import hooks
-    from articles.insertions import ArticleExtras, Insertion
-
-    @hooks.register("insert_into_article")
-    def my_insertions(page, *, request, tags, preview):
-        return ArticleExtras(head=[...], body=[Insertion(html, after_paragraph=3)])
+  @hooks.register("insert_into_article")  # wagtail.hooks
+  def my_insertions(page, *, request, tags, preview):
+      return ArticleExtras(head=[...], body=[Insertion(html, after_paragraph=3)])
 
 `page` is the article, `request` the request (None outside one), `tags` the article's tags
 (already loaded), and `preview` is True in the admin's preview. It returns `ArticleExtras` or
-None. Articles then place the HTML in <head>, after paragraph N of the body, or at the end of
-the body. An inline insertion never stands next to a heading, image, quote, embed or inline
-Read also block: it moves on to the next gap between two paragraphs. Blocks that readers don't
-see (a Read also block whose article is hidden) don't count. Where there is no such gap it
-goes to the end instead, once, even if the same `key` is also placed there.
+None; its HTML must be safe strings (render_to_string() and format_html() return them).
+
+Articles place the head HTML in <head>, and each Insertion after paragraph N of the body or
+at the end of the body. An inline insertion never stands next to a heading, image, quote,
+embed or inline Read also block: it moves on to the next gap between two paragraphs. Blocks
+that readers don't see (a Read also block whose article is hidden) don't count. Where there
+is no such gap it goes to the end instead, once, even if the same `key` is also placed there.
 """
 
 from dataclasses import dataclass, field

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
+from .models import Appeal, MembershipSettings
+
 CACHE_VERSION_KEY = "membership:appeals:version"
 SNAPSHOT_TIMEOUT = 300
 
@@ -92,8 +94,6 @@ def load_snapshot(site):
 
 
 def build_snapshot(site):
-    from .models import Appeal, MembershipSettings
-
     appeals = Appeal.objects.filter(live=True).prefetch_related(
         "include_tags", "exclude_tags", "pinned_pages"
     )

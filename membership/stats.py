@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import AppealDay
+from .models import Appeal, AppealDay
 
 EVENTS = {"view": "views", "click": "clicks", "signup": "signups"}
 
@@ -45,7 +45,5 @@ def record_signup(appeal_id, *, date=None):
     appeal_id = _appeal_pk(appeal_id)
     if appeal_id is None:
         return
-    from .models import Appeal
-
     if Appeal.objects.filter(pk=appeal_id).exists():
         record(appeal_id, "signup", date=date)

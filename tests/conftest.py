@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import ArticleIndexPageFactory, home_page
 
@@ -10,9 +10,12 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    # Every alias: the page and snapshot cache, and the rate limiter's counts.
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

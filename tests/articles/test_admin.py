@@ -171,13 +171,6 @@ def test_a_read_also_row_needs_exactly_one_article_or_url(editor_client, news, r
     assert not ArticlePage.objects.filter(slug="story-with-a-bad-link").exists()
 
 
-def test_tag_autocomplete_suggests_existing_tags(editor_client, news):
-    ArticlePageFactory(parent=news, tags=["North Korea"])
-    response = editor_client.get(reverse("wagtailadmin_tag_autocomplete"), {"term": "north"})
-    assert response.status_code == 200
-    assert "North Korea" in response.content.decode()
-
-
 def test_a_stub_cannot_be_published_until_it_has_a_standfirst_and_a_body(editor_client, news):
     stub = ArticlePage(title="Only a headline", live=False)
     news.add_child(instance=stub)

@@ -1,31 +1,59 @@
-"""Publishing or unpublishing an article purges every cached page that shows it."""
+"""Publishing or unpublishing an article purges every cached page that shows it.
+
+The purges go to a real HTTP cache stand-in: a server on loopback that records the PURGE
+requests Wagtail's HTTP frontend-cache backend sends it.
+"""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory, add_read_also
 
-PURGED = []
 
+class PurgeRecorder(BaseHTTPRequestHandler):
+    def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+        self.server.purged.append(f"http://{self.headers['Host']}{self.path}")
+        self.send_response(200)
+        self.end_headers()
 
-class RecordingBackend(BaseBackend):
-    """Stands in for the CDN's purge API, which tests cannot reach."""
-
-    def __init__(self, params):
-        super().__init__(params)
-
-    def purge(self, url):
-        PURGED.append(url)
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture
-def purged(settings):
+def cache_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    server.purged = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def purged(settings, cache_server):
     settings.WAGTAILFRONTENDCACHE = {
-        "recording": {"BACKEND": "tests.articles.test_purging.RecordingBackend"}
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{cache_server.server_port}",
+        }
     }
-    PURGED.clear()
-    return PURGED
+    return cache_server.purged
+
+
+def inline_read_also(target):
+    return json.dumps(
+        [
+            {"type": "paragraph", "value": "<p>First.</p>"},
+            {"type": "read_also", "value": {"article": target.pk}},
+            {"type": "paragraph", "value": "<p>Second.</p>"},
+        ]
+    )
 
 
 def test_publishing_purges_the_article_and_everything_that_lists_it(news, purged):
@@ -50,8 +78,21 @@ def test_publishing_purges_the_article_and_everything_that_lists_it(news, purged
     assert expected <= set(purged)
 
 
+def test_publishing_purges_articles_that_link_it_inline(news, purged):
+    article = ArticlePageFactory(parent=news, title="Follow-up", live=False)
+    linking = ArticlePageFactory(parent=news, title="Links inline", body=inline_read_also(article))
+    unrelated = ArticlePageFactory(parent=news, title="Unrelated")
+    purged.clear()
+
+    ArticlePage.objects.get(pk=article.pk).save_revision().publish()
+
+    assert f"http://localhost/news/{linking.slug}/" in purged
+    assert f"http://localhost/news/{unrelated.slug}/" not in purged
+
+
 def test_unpublishing_purges_the_same_pages(news, purged):
     article = ArticlePageFactory(parent=news, title="Withdrawn story", tags=["Russia"])
+    linking = ArticlePageFactory(parent=news, title="Links inline", body=inline_read_also(article))
     purged.clear()
 
     ArticlePage.objects.get(pk=article.pk).unpublish()
@@ -59,10 +100,10 @@ def test_unpublishing_purges_the_same_pages(news, purged):
     assert "http://localhost/tags/russia/" in purged
     assert f"http://localhost/news/{article.slug}/" in purged
     assert "http://localhost/feed/" in purged
+    assert f"http://localhost/news/{linking.slug}/" in purged
 
 
-def test_nothing_is_purged_without_a_configured_cache(news, settings):
+def test_nothing_is_sent_without_a_configured_cache(news, settings, cache_server):
     settings.WAGTAILFRONTENDCACHE = {}
-    PURGED.clear()
     ArticlePageFactory(parent=news, tags=["Russia"])
-    assert PURGED == []
+    assert cache_server.purged == []

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.template import loader
 
 import articles
 from tests.factories import ArticlePageFactory
@@ -26,12 +25,6 @@ def test_every_include_in_the_articles_templates_is_shipped_by_the_app():
     assert includes, "no includes found: the pattern is out of date"
     for template, name in includes:
         assert (APP_TEMPLATES / name).is_file(), f"{template} includes {name}"
-
-
-@pytest.mark.parametrize("name", ["article_card.html", "pagination.html"])
-def test_the_card_and_pagination_live_in_the_app(name):
-    origin = loader.get_template(f"articles/includes/{name}").origin.name
-    assert Path(origin) == APP_TEMPLATES / "articles" / "includes" / name
 
 
 @pytest.mark.django_db

@@ -5,10 +5,10 @@ import threading
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import RequestFactory
 
-from membership import ratelimit
+from membership import conf, ratelimit
 
 NOW = datetime.datetime(2024, 11, 5, 10, 30, 5, tzinfo=datetime.UTC)
 READER = "198.51.100.7"
@@ -110,7 +110,7 @@ def test_no_cache_key_holds_the_address(settings):
     hits(2, address=ADDRESSES[0])
     hits(2, address=PROXY, forwarded=ADDRESSES[1])
     hits(2, address=PROXY, forwarded=f"{ADDRESSES[2]}, {PROXY}")
-    keys = list(cache._cache)  # locmem in tests
+    keys = list(caches[conf.ratelimit_cache()]._cache)  # locmem in tests
     assert len(keys) == 3
     for address in ADDRESSES:
         assert not any(address in key for key in keys)

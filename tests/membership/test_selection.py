@@ -163,15 +163,6 @@ def test_default_appeal_does_not_compete_in_the_weighted_pick(site, news):
         assert pick(ArticlePageFactory(parent=news)) == targeted.pk
 
 
-def test_the_help_texts_say_the_default_never_enters_the_weighted_pick():
-    weight = str(Appeal._meta.get_field("weight").help_text)
-    default = str(MembershipSettings._meta.get_field("default_appeal").help_text)
-    assert "default appeal never takes part" in weight
-    assert "no other live appeal matches" in weight
-    assert default.startswith("Shown only where no other live appeal matches")
-    assert "weighted pick" in default
-
-
 def test_no_default_and_no_match_means_none(news):
     russia = Tag.objects.create(name="Russia")
     AppealFactory(include_tags=[russia])
