@@ -2,13 +2,15 @@
 
 Pages are added under `parent` (default: the home page, or News for articles) and published
 through a revision, as the admin does, unless `live=False` (then they are saved as a draft
-revision). `tags=[...]` tags an article.
+revision). `tags=[...]` tags an article. `with_revision=False` makes a live page at once,
+with no revision: enough for listings, and much faster.
 """
 
 import json
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, Page
@@ -55,10 +57,18 @@ class PublishedPageFactory(wagtail_factories.PageFactory):
     @classmethod
     def _create_instance(cls, model_class, parent, kwargs):
         tags = kwargs.pop("tags", ())
+        with_revision = kwargs.pop("with_revision", True)
+        if not with_revision and kwargs.get("live", True):
+            # Live at once, as if published now, without a revision: fast, for listings.
+            now = timezone.now()
+            kwargs.setdefault("first_published_at", now)
+            kwargs.setdefault("last_published_at", now)
         page = super()._create_instance(model_class, parent, kwargs)
         if tags:
             page.tags.add(*tags)
             page.save()
+        if not with_revision:
+            return page
         revision = page.save_revision(clean=page.live)
         if page.live:
             revision.publish()
