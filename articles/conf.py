@@ -1,5 +1,7 @@
 """The settings articles reads, each with its default, so the app works in any project."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -14,3 +16,8 @@ def page_cache_seconds():
 def site_name():
     """WAGTAIL_SITE_NAME, which feeds and JSON-LD name the publisher by; "News" without it."""
     return getattr(settings, "WAGTAIL_SITE_NAME", "") or _("News")
+
+
+def seeds_dir():
+    """ARTICLES_SEEDS_DIR: where import_seed looks when it is given no path; seeds/ by default."""
+    return Path(getattr(settings, "ARTICLES_SEEDS_DIR", None) or Path.cwd() / "seeds")

@@ -9,10 +9,10 @@ class MembershipConfig(AppConfig):
 
     def ready(self):
         from articles import insertions
-        from articles.signals import appeal_passage_found
+        from articles.signals import closing_passage_found
 
         from . import seed, signal_handlers  # noqa: F401
         from .placement import appeal_insertions
 
         insertions.register(appeal_insertions)
-        appeal_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")
+        closing_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")

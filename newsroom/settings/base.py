@@ -165,6 +165,7 @@ MEMBERSHIP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEMBERSHIP_TRUSTED_PROXY_CO
 
 # Where import_seed looks when it is given no path.
 NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds"))
+ARTICLES_SEEDS_DIR = NEWSROOM_SEEDS_DIR
 
 # Anonymous pages are the same for everyone, so shared caches may hold them briefly.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
