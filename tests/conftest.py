@@ -2,10 +2,27 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from tests.factories import ArticleIndexPageFactory, home_page
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Markers of tests that need one database, named as Django names its vendor: each runs only in
+# that database's run of the suite. They are deselected, not skipped, in the other run:
+# `.ci/test` runs the suite on SQLite and on PostgreSQL (CI=true fails without PostgreSQL), so
+# each still runs, and fails loudly, in its own run.
+DATABASE_MARKERS = ("postgresql", "sqlite")
+
+
+def pytest_collection_modifyitems(config, items):
+    other_databases = [marker for marker in DATABASE_MARKERS if marker != connection.vendor]
+    keep, drop = [], []
+    for item in items:
+        needs_other = any(item.get_closest_marker(marker) for marker in other_databases)
+        (drop if needs_other else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

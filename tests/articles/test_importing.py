@@ -536,6 +536,34 @@ def test_the_seeds_closing_passage_is_split_off_whole():
     assert story.tags is None and story.source_label is None
 
 
+def readme_example():
+    """The story file and sidecar shown in README.md's "Importing stories"."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Importing stories\n", 1)[1].split("\n## ", 1)[0]
+    story = section.split("```text\n", 1)[1].split("```", 1)[0]
+    sidecar = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    return story, sidecar
+
+
+def test_the_readme_example_imports_as_the_readme_says(home, tmp_path, passages):
+    story, sidecar = readme_example()
+    run(str(write(tmp_path / "ports.txt", story, sidecar=sidecar)))
+    page = ArticlePage.objects.get(title="Ports reopen after the storm")
+    assert page.source_label == "Coast Radio"
+    assert {tag.name for tag in page.tags.all()} == {"Shipping", "Weather"}
+    assert [block.block_type for block in page.body] == ["paragraph", "read_also", "paragraph"]
+    links = page.read_also_links.order_by("sort_order").select_related("target")
+    assert [(link.target.source_label, link.target.title) for link in links] == [
+        ("Reuters", "Storm closes every port on the coast"),
+        ("", "Fishermen count the cost of a lost week"),
+    ]
+    [passage] = passages
+    assert passage["lines"] == (
+        "You could close this page. Or you could support our reporting.",
+        "Our small team depends on readers like you. Become a patron or see other ways to support.",
+    )
+
+
 def test_signal_carries_the_closing_passage(home, passages):
     run(str(SEED))
     assert len(passages) == 1
