@@ -6,7 +6,6 @@ site's default; any later one is created as an unpublished draft for editors to 
 that an import never changes what readers see site-wide.
 """
 
-from django.db.models import Case, IntegerField, Q, When
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -56,11 +55,9 @@ def story_appeal(story_key, heading):
     appeal = Appeal.objects.filter(imported_from=story_key).first()
     if appeal is not None:
         return appeal
+    unclaimed = Appeal.objects.filter(imported_from="").order_by("pk")
     appeal = (
-        Appeal.objects.filter(imported_from="")
-        .filter(Q(heading=heading) | Q(name=SEED_APPEAL_NAME))
-        .order_by(Case(When(heading=heading, then=0), default=1, output_field=IntegerField()), "pk")
-        .first()
+        unclaimed.filter(heading=heading).first() or unclaimed.filter(name=SEED_APPEAL_NAME).first()
     )
     if appeal is not None:
         # Only the key is written: no revision, nothing an editor or reader sees.
