@@ -27,11 +27,12 @@ _search_pauses = {}  # model -> [number of pauses under way, whether the handler
 
 @contextmanager
 def index_updates_paused(model):
-    """No reference- or search-index updates on saves of `model` inside the block.
+    """No index updates on saves inside the block; the caller indexes what it wrote.
 
-    Wagtail's switch for the reference index holds for this thread only. modelsearch has no
-    switch, so its receiver is disconnected for `model` in the whole process while any import
-    in it is writing; the import indexes what it wrote itself (`update_indexes()`).
+    Wagtail's switch turns off reference-index updates in this thread (the writer saves only
+    pages of `model`, their Read also links and tags inside the block, and `update_indexes()`
+    records the links under their page). modelsearch has no switch, so its receiver is
+    disconnected for `model` in the whole process while any import in it is writing.
     """
     with disable_reference_index_auto_update(), _search_updates_paused(model):
         yield
