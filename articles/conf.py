@@ -4,6 +4,8 @@ Every setting is namespaced ARTICLES_ and optional; read them through these func
 at import time), so an override in a test or a deployment takes effect.
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -39,3 +41,8 @@ def site_name(site=None):
         or getattr(settings, "WAGTAIL_SITE_NAME", "")
         or _("News")
     )
+
+
+def seeds_dir():
+    """ARTICLES_SEEDS_DIR: where import_seed looks when it is given no path; seeds/ by default."""
+    return Path(getattr(settings, "ARTICLES_SEEDS_DIR", None) or Path.cwd() / "seeds")

@@ -85,9 +85,7 @@ def main():
     print("|---|---:|---:|---:|---:|")
     for name, (queries, ms) in rows:
         saved = ms - base_ms
-        print(
-            f"| {name} | {queries} | {ms:.2f} | {saved:+.2f} | {saved * (1 - HIT_RATE):+.3f} |"
-        )
+        print(f"| {name} | {queries} | {ms:.2f} | {saved:+.2f} | {saved * (1 - HIT_RATE):+.3f} |")
     print()
     print(run.machine_line())
 

@@ -8,8 +8,8 @@ class MembershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles.signals import appeal_passage_found
+        from articles.signals import closing_passage_found
 
         from . import seed, signal_handlers  # noqa: F401 - connects its receivers
 
-        appeal_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")
+        closing_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")

@@ -1,61 +1,99 @@
-"""Turning the seed story's appeal passage into the default Appeal."""
+"""Turning a story's closing passage into a patron Appeal, when the seed importer finds one.
+
+Each appeal remembers the story it came from (`Appeal.imported_from`), so a story's import
+only ever finds and refreshes its own appeal. The first appeal imported becomes live and the
+site's default; any later one is created as an unpublished draft for editors to review, so
+that an import never changes what readers see site-wide.
+"""
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from .models import Appeal, MembershipSettings
+from .passage import parse_appeal
+
 SEED_APPEAL_NAME = "Patron appeal (from the seed story)"
+MAX_NAME = Appeal._meta.get_field("name").max_length
 
 
-def appeal_from_passage(sender, passage, path=None, update=False, **kwargs):
-    """Receiver of articles.signals.appeal_passage_found.
+def appeal_from_passage(sender, lines, story_key, headline, update=False, **kwargs):
+    """Receiver of articles.signals.closing_passage_found. Returns a line for the report.
 
-    Creates the appeal, live and placed at the end, if it is missing, and makes it the
-    default. A plain re-run never touches an appeal that exists, so editors' changes
-    survive; with --update it is refreshed as a new revision, published only if the appeal
-    was live. Returns a line for the report.
+    A plain run never touches an appeal that exists, so editors' changes survive; with
+    --update, the story's own appeal is refreshed as a new revision, published only if it was
+    live. Raises AppealPassageError or ValidationError when the passage cannot be an appeal,
+    which stops the import.
     """
-    from .models import Appeal, MembershipSettings
-
-    # By its name, or by its heading if an editor renamed it: never a second copy.
-    appeal = (
-        Appeal.objects.filter(name=SEED_APPEAL_NAME).first()
-        or Appeal.objects.filter(heading=passage.heading).order_by("pk").first()
-    )
-    if appeal is not None and not update:
+    passage = parse_appeal(lines)
+    appeal = story_appeal(story_key, passage.heading)
+    if appeal is None:
+        return create_appeal(passage, story_key, headline)
+    if not update:
         return _("Appeal kept as it is: %(name)s") % {"name": appeal.name}
+    fill(appeal, passage)
+    appeal.full_clean()
+    if appeal.live:
+        # The revision captures the fields set on the instance; publishing writes the row.
+        appeal.save_revision().publish()
+        return _("Appeal updated as a new revision: %(name)s") % {"name": appeal.name}
+    # An editor unpublished it (or it is scheduled, or expired): refresh it as a draft and leave
+    # publishing to them. Like the admin's edit view, a draft's row follows its latest revision.
+    appeal.save()
+    appeal.save_revision()
+    return _("Appeal updated as a new draft revision, left unpublished: %(name)s") % {
+        "name": appeal.name
+    }
 
-    created = appeal is None
-    if created:
-        appeal = Appeal(name=SEED_APPEAL_NAME, placement=Appeal.Placement.END, live=False)
+
+def story_appeal(story_key, heading):
+    """The appeal imported from this story, if any.
+
+    Appeals imported before they remembered their story have no key: the one named as the
+    seed importer names it, or with the passage's heading, is this story's, and keeps the key.
+    """
+    appeal = Appeal.objects.filter(imported_from=story_key).first()
+    if appeal is not None:
+        return appeal
+    unclaimed = Appeal.objects.filter(imported_from="").order_by("pk")
+    appeal = (
+        unclaimed.filter(heading=heading).first() or unclaimed.filter(name=SEED_APPEAL_NAME).first()
+    )
+    if appeal is not None:
+        # Only the key is written: no revision, nothing an editor or reader sees.
+        Appeal.objects.filter(pk=appeal.pk).update(imported_from=story_key)
+        appeal.imported_from = story_key
+    return appeal
+
+
+def create_appeal(passage, story_key, headline):
+    """A live default appeal if the site has no default yet; otherwise a draft to review."""
+    site = Site.objects.filter(is_default_site=True).first()
+    settings = MembershipSettings.for_site(site) if site is not None else None
+    becomes_default = settings is not None and settings.default_appeal_id is None
+    name = SEED_APPEAL_NAME
+    if not becomes_default:
+        name = (_("Patron appeal (from “%(headline)s”)") % {"headline": headline})[:MAX_NAME]
+    appeal = Appeal(name=name, imported_from=story_key, placement=Appeal.Placement.END, live=False)
+    fill(appeal, passage)
+    appeal.full_clean()
+    appeal.save()  # a revision needs the appeal's id
+    revision = appeal.save_revision()
+    if not becomes_default:
+        return _(
+            "Appeal created as an unpublished draft for editors to review (the site already "
+            "has a default appeal): %(name)s"
+        ) % {"name": appeal.name}
+    revision.publish()
+    settings.default_appeal = appeal
+    settings.save()
+    return _("Appeal created, published and made the site's default: %(name)s") % {
+        "name": appeal.name
+    }
+
+
+def fill(appeal, passage):
     appeal.heading = passage.heading
     appeal.body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in passage.paragraphs)
     appeal.cta_label = passage.cta_label or _("Become a patron")
     appeal.secondary_label = passage.secondary_label
-    # The revision captures the fields set on the instance; publishing writes them to the row.
-    if created:
-        appeal.save()  # a revision needs the appeal's id
-        appeal.save_revision().publish()
-    elif appeal.live:
-        appeal.save_revision().publish()
-    else:
-        # An editor unpublished it (or it is scheduled, or expired): refresh it as a draft and
-        # leave publishing to them. Like the admin's edit view, a draft's row follows its
-        # latest revision.
-        appeal.save()
-        appeal.save_revision()
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        settings = MembershipSettings.for_site(site)
-        if settings.default_appeal_id is None:
-            settings.default_appeal = appeal
-            settings.save()
-
-    if created:
-        return _("Appeal created: %(name)s") % {"name": appeal.name}
-    if not appeal.live:
-        return _("Appeal updated as a new draft revision, left unpublished: %(name)s") % {
-            "name": appeal.name
-        }
-    return _("Appeal updated as a new revision: %(name)s") % {"name": appeal.name}

@@ -2,10 +2,31 @@ import os
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 
 from tests.factories import ArticleIndexPageFactory, home_page
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Markers of tests that need one database, named as Django names its vendor: each runs only in
+# that database's run of the suite. They are deselected, not skipped, in the other run:
+# `.ci/test` runs the suite on SQLite and on PostgreSQL (CI=true fails without PostgreSQL), so
+# each still runs, and fails loudly, in its own run.
+DATABASE_MARKERS = ("postgresql", "sqlite")
+
+
+def pytest_collection_modifyitems(config, items):
+    other_databases = [marker for marker in DATABASE_MARKERS if marker != connection.vendor]
+    keep, drop = [], []
+    for item in items:
+        # Under pytest-xdist (--dist loadgroup) the browser journeys run in one worker, one
+        # after another: they share Chromium's CPU and must not time out against each other.
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        needs_other = any(item.get_closest_marker(marker) for marker in other_databases)
+        (drop if needs_other else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +52,3 @@ def home(db):
 @pytest.fixture
 def news(home):
     return ArticleIndexPageFactory(parent=home)
-
-
-def pytest_collection_modifyitems(config, items):
-    # Under pytest-xdist (--dist loadgroup) the browser journeys run in one worker, one after
-    # another: they share Chromium's CPU and must not time out against each other.
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -90,6 +90,10 @@ class Appeal(
         help_text=_("Leave empty to use the “other ways to support” link from the settings."),
     )
 
+    # The story the seed importer made this appeal from (its normalised headline), so that a
+    # later import of that story finds it and no other story's import touches it.
+    imported_from = models.CharField(max_length=255, blank=True, default="", editable=False)
+
     placement = models.CharField(
         _("placement"), max_length=10, choices=Placement.choices, default=Placement.END
     )
@@ -188,6 +192,13 @@ class Appeal(
         verbose_name_plural = _("appeals")
         ordering = ["name"]
         permissions = [("view_appeal_report", _("Can view the appeal report"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imported_from"],
+                condition=~Q(imported_from=""),
+                name="membership_appeal_one_per_story",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -202,6 +202,7 @@ MEMBERSHIP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEMBERSHIP_TRUSTED_PROXY_CO
 
 # Where import_seed looks when it is given no path.
 NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds"))
+ARTICLES_SEEDS_DIR = NEWSROOM_SEEDS_DIR
 
 # Anonymous pages are the same for everyone, so shared caches (a CDN, a reverse proxy) may
 # hold them; publishing purges them. Browsers keep a copy for a minute.

@@ -8,22 +8,22 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from taggit.models import Tag
-from wagtail.models import Page, Revision
+from wagtail.models import Page, ReferenceIndex, Revision, Site
 
 from articles.importing import (
-    AppealPassage,
-    ParsedBlock,
-    ParsedReadAlso,
     SeedImporter,
     StoryError,
     normalise_title,
     parse_story,
     split_source,
 )
+from articles.importing.parsing import ParsedBlock, ParsedReadAlso
 from articles.models import ArticleIndexPage, ArticlePage, ReadAlsoLink, TaggedArticle
-from articles.signals import appeal_passage_found
+from articles.signals import closing_passage_found
 from tests.factories import ArticlePageFactory
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "000_6f1df5a3d3c7a09b.txt"
@@ -117,22 +117,22 @@ def seed_copy(tmp_path):
 
 
 @pytest.fixture
-def appeals():
+def passages():
     received = []
 
     def receiver(sender, **kwargs):
         received.append({"sender": sender, **kwargs})
 
-    appeal_passage_found.connect(receiver, weak=False)
+    closing_passage_found.connect(receiver, weak=False)
     yield received
-    appeal_passage_found.disconnect(receiver)
+    closing_passage_found.disconnect(receiver)
 
 
 # --- The real seed ----------------------------------------------------------------------------
 
 
 def test_seed_story_is_imported_as_the_first_live_article(home, settings):
-    settings.NEWSROOM_SEEDS_DIR = SEED.parent
+    settings.ARTICLES_SEEDS_DIR = SEED.parent
     assert not ArticlePage.objects.exists()
 
     output = run()
@@ -206,7 +206,7 @@ def test_seed_story_is_imported_as_the_first_live_article(home, settings):
     assert "Updated (0): none" in output
     assert "Skipped (0): none" in output
     assert "Conflicts (0): none" in output
-    assert f"Appeal passage found: {APPEAL_HEADING}" in output
+    assert f"Closing passage found: {APPEAL_HEADING}" in output
 
 
 def test_existing_news_index_and_articles_are_reused(news):
@@ -263,7 +263,7 @@ def test_second_run_creates_and_changes_nothing(home):
     assert story_page().latest_revision_id == story.latest_revision_id
     assert "Created (0): none" in output
     assert f"Skipped (1): {HEADLINE} (already imported)" in output
-    assert f"Appeal passage found: {APPEAL_HEADING}" in output
+    assert f"Closing passage found: {APPEAL_HEADING}" in output
 
 
 def test_update_refreshes_the_story_as_a_new_published_revision(home, seed_copy):
@@ -442,21 +442,6 @@ def test_html_in_a_story_file_is_escaped(home, tmp_path):
     assert "<script>" not in str(page.body[0].value)
 
 
-def test_without_appeal_starts_the_appeal_is_everything_after_the_list():
-    story = parse_story(
-        story_text("Headline", read_also=["Other story"])
-        + "Support us\nWe need you. Join us or read more about us.\n"
-    )
-    assert story.paragraphs == ["A paragraph."]
-    assert [item.title for item in story.read_also] == ["Other story"]
-    assert story.appeal == AppealPassage(
-        heading="Support us",
-        paragraphs=["We need you."],
-        cta_label="Join us",
-        secondary_label="read more about us",
-    )
-
-
 def test_a_parsed_story_is_made_of_parsed_blocks_and_read_also_items():
     story = parse_story(
         story_text("Headline", body=["First.", "Other story", "Last."], read_also=["Other story"])
@@ -469,35 +454,55 @@ def test_a_parsed_story_is_made_of_parsed_blocks_and_read_also_items():
     assert story.read_also == [
         ParsedReadAlso(text="Other story", title="Other story", source_label="")
     ]
+    assert story.closing_lines == ()
 
 
-def test_the_importers_names_do_not_clash_with_the_rest_of_articles():
-    """Parsed data has its own names: ReadAlsoItem and BodyItem mean the reader's items."""
-    import inspect
-
-    from articles import importing, insertions, read_also
-
-    def classes(module):
-        return {
-            name
-            for name, value in vars(module).items()
-            if inspect.isclass(value) and value.__module__ == module.__name__
-        }
-
-    assert not classes(importing) & (classes(read_also) | classes(insertions))
-    assert {"ParsedBlock", "ParsedReadAlso"} <= set(importing.__all__)
-    assert "ReadAlsoLink" not in read_also.__all__
-    for name in read_also.__all__:
-        assert getattr(read_also, name).__module__ == read_also.__name__, name
+# --- The closing passage ------------------------------------------------------------------------
 
 
-def test_appeal_starts_splits_off_the_appeal_wherever_it_is():
+def test_lines_after_the_list_without_appeal_starts_are_an_error_naming_the_first():
+    text = story_text("Headline", read_also=["Other story"]) + (
+        "Correction: an earlier version misspelt a name.\nSecond note.\n"
+    )
+    with pytest.raises(StoryError) as error:
+        parse_story(text)
+    message = str(error.value)
+    assert "line 6, after the Read also list: Correction: an earlier version misspelt" in message
+    assert "appeal_starts" in message  # says how to keep a passage apart from the article
+
+
+def test_a_correction_note_after_the_list_stops_the_import_and_writes_nothing(home, tmp_path):
+    """The bug as filed: such a note became the site-wide appeal (or, alone on its line, failed
+    the import with an error about the appeal's body)."""
+    path = write(
+        tmp_path / "corrected.txt",
+        story_text("Corrected story", read_also=["Other story"]) + "Correction: a name.\n",
+    )
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        run(str(path), update=True)
+    message = str(error.value)
+    assert message.startswith(f"{path}: unexpected text on line 6, after the Read also list: ")
+    assert "Correction: a name." in message
+    assert "body" not in message
+    assert "\n" not in message
+    assert counts() == before
+
+
+def test_appeal_starts_splits_off_the_closing_passage_wherever_it_is():
     text = story_text("Headline", body=["Body.", "Support us", "Join us or read more."])
     story = parse_story(text, {"appeal_starts": "Support us"})
     assert story.paragraphs == ["Body."]
-    assert story.appeal.heading == "Support us"
-    assert story.appeal.paragraphs == []
-    assert story.appeal.cta_label == "Join us"
+    assert story.closing_lines == ("Support us", "Join us or read more.")
+    assert story.appeal_starts == "Support us"
+
+
+def test_the_closing_passage_may_come_before_the_list_and_ends_at_it():
+    text = story_text("Headline", body=["Body.", "SUPPORT US!", "Please."], read_also=["Other"])
+    story = parse_story(text, {"appeal_starts": "Support us"})
+    assert story.paragraphs == ["Body."]
+    assert story.closing_lines == ("SUPPORT US!", "Please.")
+    assert [item.title for item in story.read_also] == ["Other"]
 
 
 def test_text_between_the_list_and_the_appeal_is_an_error():
@@ -506,74 +511,148 @@ def test_text_between_the_list_and_the_appeal_is_an_error():
         parse_story(text, {"appeal_starts": "Support us"})
 
 
-def test_seed_appeal_passage_is_parsed():
+def test_text_after_a_list_that_follows_the_closing_passage_is_an_error():
+    text = story_text("Headline", body=["Body.", "Support us"], read_also=["Other"]) + "Stray\n"
+    with pytest.raises(StoryError, match="line 7, after the Read also list: Stray"):
+        parse_story(text, {"appeal_starts": "Support us"})
+
+
+def test_appeal_starts_naming_the_read_also_line_is_an_error():
+    text = story_text("Headline", read_also=["Other"])
+    with pytest.raises(StoryError, match="appeal_starts names the Read also: line"):
+        parse_story(text, {"appeal_starts": "Read also"})
+
+
+def test_the_seeds_closing_passage_is_split_off_whole():
     story = parse_story(
         SEED.read_text(encoding="utf-8"),
-        {
-            "appeal_starts": APPEAL_HEADING,
-            "sources": ["Bloomberg", "NK Pro"],
-        },
+        {"appeal_starts": APPEAL_HEADING, "sources": ["Bloomberg", "NK Pro"]},
     )
-    appeal = story.appeal
-    assert appeal.heading == APPEAL_HEADING
-    assert len(appeal.paragraphs) == 2
-    assert appeal.paragraphs[0].startswith("We keep our reporting open")
-    assert appeal.paragraphs[1].endswith("vote for topics we should cover next.")
-    assert appeal.cta_label == "Become a patron"
-    assert appeal.secondary_label == "see other ways to support"
+    assert len(story.closing_lines) == 3
+    assert story.closing_lines[0] == APPEAL_HEADING
+    assert story.closing_lines[1].startswith("We keep our reporting open")
+    assert story.closing_lines[2].endswith("Become a patron or see other ways to support.")
+    assert len(story.read_also) == 7
     assert story.tags is None and story.source_label is None
 
 
-def test_signal_carries_the_appeal_passage(home, appeals):
+def readme_example():
+    """The story file and sidecar shown in README.md's "Importing stories"."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Importing stories\n", 1)[1].split("\n## ", 1)[0]
+    story = section.split("```text\n", 1)[1].split("```", 1)[0]
+    sidecar = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    return story, sidecar
+
+
+def test_the_readme_example_imports_as_the_readme_says(home, tmp_path, passages):
+    story, sidecar = readme_example()
+    run(str(write(tmp_path / "ports.txt", story, sidecar=sidecar)))
+    page = ArticlePage.objects.get(title="Ports reopen after the storm")
+    assert page.source_label == "Coast Radio"
+    assert {tag.name for tag in page.tags.all()} == {"Shipping", "Weather"}
+    assert [block.block_type for block in page.body] == ["paragraph", "read_also", "paragraph"]
+    links = page.read_also_links.order_by("sort_order").select_related("target")
+    assert [(link.target.source_label, link.target.title) for link in links] == [
+        ("Reuters", "Storm closes every port on the coast"),
+        ("", "Fishermen count the cost of a lost week"),
+    ]
+    [passage] = passages
+    assert passage["lines"] == (
+        "You could close this page. Or you could support our reporting.",
+        "Our small team depends on readers like you. Become a patron or see other ways to support.",
+    )
+
+
+def test_signal_carries_the_closing_passage(home, passages):
     run(str(SEED))
-    assert len(appeals) == 1
-    call = appeals[0]
+    assert len(passages) == 1
+    call = passages[0]
     assert call["sender"] is SeedImporter
     assert call["path"] == SEED
     assert call["update"] is False
-    passage = call["passage"]
-    assert isinstance(passage, AppealPassage)
-    assert passage.heading == APPEAL_HEADING
-    assert len(passage.paragraphs) == 2
-    assert "Become a patron" not in passage.paragraphs[-1]
-    assert (passage.cta_label, passage.secondary_label) == (
-        "Become a patron",
-        "see other ways to support",
-    )
+    assert call["appeal_starts"] == APPEAL_HEADING
+    assert call["headline"] == HEADLINE
+    assert call["story_key"] == normalise_title(HEADLINE)
+    lines = call["lines"]
+    assert len(lines) == 3
+    assert lines[0] == APPEAL_HEADING
+    assert lines[-1].endswith("Become a patron or see other ways to support.")
 
     run(str(SEED), update=True)
-    assert appeals[-1]["update"] is True
+    assert passages[-1]["update"] is True
+    assert passages[-1]["story_key"] == call["story_key"]
 
 
 def test_lines_returned_by_receivers_are_reported(home, tmp_path):
     def receiver(sender, **kwargs):
         return "Appeal noted by a receiver"
 
-    appeal_passage_found.connect(receiver, weak=False)
+    closing_passage_found.connect(receiver, weak=False)
     try:
         output = run(str(SEED))
     finally:
-        appeal_passage_found.disconnect(receiver)
+        closing_passage_found.disconnect(receiver)
     assert "Appeal noted by a receiver" in output.splitlines()
 
 
-def test_no_signal_for_a_story_without_appeal(home, tmp_path, appeals):
-    run(str(write(tmp_path / "plain.txt", story_text("Plain"))))
-    assert appeals == []
+def test_no_signal_for_a_story_without_a_closing_passage(home, tmp_path, passages):
+    run(str(write(tmp_path / "plain.txt", story_text("Plain", read_also=["Other"]))))
+    assert passages == []
+
+
+def failing_receiver(exception):
+    def receiver(sender, **kwargs):
+        raise exception
+
+    return receiver
+
+
+def receiver_breaking_a_constraint(sender, **kwargs):
+    """A real database error: a second site on the default site's hostname and port."""
+    site = Site.objects.get(is_default_site=True)
+    Site.objects.create(hostname=site.hostname, port=site.port, root_page=site.root_page)
+
+
+RECEIVER_ERRORS = {
+    "value-error": (failing_receiver(ValueError("no\nsuch passage")), "no such passage"),
+    "validation-error": (
+        failing_receiver(ValidationError({"body": ["This field cannot be blank."]})),
+        "body: This field cannot be blank.",
+    ),
+    "integrity-error": (receiver_breaking_a_constraint, "UNIQUE"),
+}
+
+
+@pytest.mark.parametrize("receiver,problem", RECEIVER_ERRORS.values(), ids=RECEIVER_ERRORS.keys())
+def test_an_error_in_a_receiver_is_one_line_and_writes_nothing(home, receiver, problem):
+    before = counts()
+    closing_passage_found.connect(receiver, weak=False)
+    try:
+        with pytest.raises(CommandError) as error:
+            run(str(SEED))
+    finally:
+        closing_passage_found.disconnect(receiver)
+    message = str(error.value)
+    assert message.startswith(f"{SEED}: ")
+    assert problem.casefold() in message.casefold()
+    assert "\n" not in message
+    assert counts() == before
+    assert not ArticlePage.objects.exists()
 
 
 # --- Which files ------------------------------------------------------------------------------
 
 
 def test_explicit_path_imports_only_that_path(home, settings, tmp_path):
-    settings.NEWSROOM_SEEDS_DIR = SEED.parent
+    settings.ARTICLES_SEEDS_DIR = SEED.parent
     path = write(tmp_path / "only.txt", story_text("Only this one"))
     run(str(path))
     assert list(ArticlePage.objects.values_list("title", flat=True)) == ["Only this one"]
 
 
 def test_no_path_imports_every_seed_file_sorted_by_name(home, settings, tmp_path):
-    settings.NEWSROOM_SEEDS_DIR = tmp_path
+    settings.ARTICLES_SEEDS_DIR = tmp_path
     write(tmp_path / "b.txt", story_text("Story from b"))
     write(tmp_path / "a.txt", story_text("Story from a"))
     write(tmp_path / "notes.md", "not a story")
@@ -596,6 +675,25 @@ BAD_FILES = {
     "control-char": (b"Headline\nStandfirst\x1b[0m\nBody\n", "control character"),
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     "latin-1": ("Headline\nCaf\xe9 standfirst\nBody\n".encode("latin-1"), "not UTF-8"),
+    "punctuation-headline": (b"!!!\nStandfirst\nBody\n", "no letters or digits"),
+    "headline-too-long": (b"H" * 256 + b"\nStandfirst\nBody\n", "longer than 255"),
+    "text-after-the-list": (
+        b"Headline\nStandfirst\nBody\nRead also:\n- Other\nCorrection: a name.\n",
+        "line 6, after the Read also list: Correction: a name.",
+    ),
+    "a-second-list": (
+        b"Headline\nStandfirst\nBody\nRead also:\n- One\nRead also:\n- Two\n",
+        "line 6, after the Read also list: Read also:",
+    ),
+    "list-names-the-story": (
+        b"Headline\nStandfirst\nBody\nRead also:\n- HEADLINE!\n",
+        "names the story itself",
+    ),
+    "item-without-letters": (b"Headline\nStandfirst\nBody\nRead also:\n- ...\n", "no letters"),
+    "fifty-one-items": (
+        story_text("Headline", read_also=[f"Other story {n}" for n in range(51)]).encode(),
+        "the Read also list has 51 items; the limit is 50",
+    ),
 }
 
 
@@ -645,7 +743,7 @@ def test_missing_path_is_a_clear_error(home, tmp_path):
 
 
 def test_empty_seeds_folder_is_a_clear_error(home, settings, tmp_path):
-    settings.NEWSROOM_SEEDS_DIR = tmp_path
+    settings.ARTICLES_SEEDS_DIR = tmp_path
     with pytest.raises(CommandError, match="no story files"):
         run()
 
@@ -656,6 +754,11 @@ BAD_SIDECARS = {
     "source-not-a-string": ("source = 3\n", "must be a string"),
     "unknown-key": ('tag = ["x"]\n', "unknown sidecar key 'tag'"),
     "appeal-line-missing": ('appeal_starts = "No such line"\n', "appeal_starts line is not in"),
+    "appeal-starts-punctuation": ('appeal_starts = "..."\n', "has no letters or digits"),
+    "appeal-starts-not-a-string": ("appeal_starts = 1\n", "must be a string"),
+    "sources-not-strings": ("sources = [1, 2]\n", "must be a list of strings"),
+    "tag-too-long": (f'tags = ["{"x" * 101}"]\n', "longer than 100 characters"),
+    "not-a-table": ("tags = []\n[tags]\n", "invalid TOML"),
 }
 
 
@@ -678,7 +781,7 @@ def test_sidecar_errors_name_the_sidecar(home, tmp_path):
 
 
 def test_one_bad_file_among_good_ones_writes_nothing(home, settings, seed_copy):
-    settings.NEWSROOM_SEEDS_DIR = seed_copy.parent
+    settings.ARTICLES_SEEDS_DIR = seed_copy.parent
     write(seed_copy.parent / "001_bad.txt", b"Headline only\n")
     before = counts()
 
@@ -716,3 +819,70 @@ def test_two_files_with_the_same_headline_are_refused(home, tmp_path):
     with pytest.raises(CommandError, match=r"two\.txt: the same headline as"):
         run(str(first), str(second))
     assert not ArticlePage.objects.exists()
+
+
+def test_a_read_also_list_of_fifty_items_is_accepted(home, tmp_path):
+    items = [f"Other story {n}" for n in range(50)]
+    run(str(write(tmp_path / "fifty.txt", story_text("Fifty links", read_also=items))))
+    story = ArticlePage.objects.get(title="Fifty links")
+    assert story.read_also_links.count() == 50
+    assert ArticlePage.objects.filter(live=False).count() == 50
+
+
+def test_more_than_fifty_items_name_the_file_and_count_and_write_nothing(home, tmp_path):
+    items = [f"Other story {n}" for n in range(1500)]
+    path = write(tmp_path / "huge-list.txt", story_text("Too many links", read_also=items))
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+    assert str(error.value) == (f"{path}: the Read also list has 1500 items; the limit is 50.")
+    assert counts() == before
+
+
+# --- Indexes ----------------------------------------------------------------------------------
+
+
+def test_imported_stubs_are_found_by_the_admins_page_search_and_chooser(home, editor_client):
+    run(str(SEED))
+    stub = ArticlePage.objects.get(title=EU_LEADERS)
+
+    search = editor_client.get(reverse("wagtailadmin_pages:search"), {"q": "sanctions Belarus"})
+    assert search.status_code == 200
+    assert reverse("wagtailadmin_pages:edit", args=[stub.pk]) in search.content.decode()
+
+    chooser = editor_client.get(
+        reverse("wagtailadmin_choose_page_search"),
+        {"q": "Satellite images", "page_type": "articles.articlepage"},
+    )
+    assert chooser.status_code == 200
+    html = chooser.content.decode()
+    satellite = ArticlePage.objects.get(title__startswith="Satellite images")
+    assert satellite.title in html
+    assert f'data-id="{satellite.pk}"' in html
+
+
+def test_a_filled_stub_is_searchable_by_its_new_text(home, tmp_path, editor_client):
+    run(str(SEED))
+    later = write(
+        tmp_path / "mapping.txt",
+        story_text(MAPPING, standfirst="Trains now carry the shells.", body=["Via Tumangang."]),
+    )
+    run(str(later))
+    stub = ArticlePage.objects.get(title=MAPPING)
+    assert list(ArticlePage.objects.search("Tumangang")) == [stub]
+
+
+def test_the_reference_index_knows_the_storys_links_to_its_stubs(home, editor_client):
+    run(str(SEED))
+    story = story_page()
+    stubs = [link.target for link in story.read_also_links.all()]
+    for stub in stubs:
+        sources = ReferenceIndex.get_references_to(stub).group_by_source_object()
+        assert [source.pk for source, _refs in sources] == [story.pk], stub.title
+    # The inline Read also block is known too: the mapping stub is linked twice.
+    mapping = ArticlePage.objects.get(title=MAPPING)
+    assert ReferenceIndex.get_references_to(mapping).count() == 2
+
+    usage = editor_client.get(reverse("wagtailadmin_pages:usage", args=[mapping.pk]))
+    assert usage.status_code == 200
+    assert HEADLINE in usage.content.decode()

@@ -12,6 +12,7 @@ from wagtail.models import Revision, Site
 from articles.models import ArticlePage
 from membership.models import Appeal, MembershipSettings
 from membership.placement import appeal_insertions
+from membership.seed import SEED_APPEAL_NAME
 from tests.membership.factories import AppealFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ SEED_TITLE = "North Korea ships “7,000 containers of military aid to Russia”
 
 @pytest.fixture(autouse=True)
 def seeds_dir(settings):
-    settings.NEWSROOM_SEEDS_DIR = SEED.parent
+    settings.ARTICLES_SEEDS_DIR = SEED.parent
 
 
 def run(*args):
@@ -40,6 +41,29 @@ def run(*args):
 
 def seed_appeal():
     return Appeal.objects.get()
+
+
+def write_story(folder, name, headline, appeal_lines, appeal_starts=None):
+    """A story with a Read also list and a closing passage, and its sidecar."""
+    path = folder / f"{name}.txt"
+    lines = [headline, "What happened.", "A paragraph.", "Read also:", "- Another story"]
+    path.write_text("\n".join([*lines, *appeal_lines]) + "\n", encoding="utf-8")
+    starts = appeal_starts or appeal_lines[0]
+    path.with_suffix(".toml").write_text(f"appeal_starts = {starts!r}\n", encoding="utf-8")
+    return path
+
+
+SECOND_HEADING = "Support the newsroom that covers your port"
+SECOND_LINES = [
+    SECOND_HEADING,
+    "Harbour reporting is expensive.",
+    "Join us or read about our funding.",
+]
+
+
+@pytest.fixture
+def second_story(tmp_path):
+    return write_story(tmp_path, "ports", "Ports reopen after the storm", SECOND_LINES)
 
 
 def default_appeal_id():
@@ -253,3 +277,138 @@ def test_update_refreshes_an_unpublished_appeal_without_publishing_it(home):
     # Readers see no appeal.
     article = ArticlePage.objects.get(title=SEED_TITLE)
     assert appeal_insertions(article, tags=list(article.tags.all())).body == []
+
+
+def test_a_second_story_with_update_never_rewrites_the_live_default_appeal(
+    home, second_story, client
+):
+    """The bug as filed: any story's closing lines, run with --update, replaced the appeal
+    every reader sees."""
+    run()
+    default = seed_appeal()
+    revisions = Revision.objects.for_instance(default).count()
+
+    output = run(str(second_story), "--update")
+
+    default.refresh_from_db()
+    assert default.heading == HEADING
+    assert default.live and not default.has_unpublished_changes
+    assert Revision.objects.for_instance(default).count() == revisions
+    assert default_appeal_id() == default.pk
+    second = Appeal.objects.exclude(pk=default.pk).get()
+    assert second.heading == SECOND_HEADING
+    assert second.body == "<p>Harbour reporting is expensive.</p>"
+    assert (second.cta_label, second.secondary_label) == ("Join us", "read about our funding")
+    assert not second.live
+    assert "Ports reopen after the storm" in second.name
+    assert "unpublished draft for editors to review" in output
+    # What readers see is unchanged.
+    html = client.get(ArticlePage.objects.get(title=SEED_TITLE).url).content.decode()
+    assert "You could close this page." in html
+    assert SECOND_HEADING not in html
+
+
+def test_update_refreshes_only_the_appeal_its_own_story_created(home, second_story):
+    run()
+    run(str(second_story))
+    seed, second = seed_appeal_and_second()
+    for appeal in (seed, second):
+        appeal.heading = f"Edited: {appeal.heading}"
+        appeal.save_revision().publish()
+    seed, second = seed_appeal_and_second()
+    seed_revisions = Revision.objects.for_instance(seed).count()
+
+    output = run(str(second_story), "--update")
+
+    seed, second = seed_appeal_and_second()
+    assert second.heading == SECOND_HEADING
+    assert seed.heading == f"Edited: {HEADING}"
+    assert Revision.objects.for_instance(seed).count() == seed_revisions
+    assert f"Appeal updated as a new revision: {second.name}" in output
+
+    run("--update")
+    seed, second = seed_appeal_and_second()
+    assert seed.heading == HEADING
+    assert second.heading == SECOND_HEADING
+    assert Appeal.objects.count() == 2
+
+
+def seed_appeal_and_second():
+    return (
+        Appeal.objects.get(name=SEED_APPEAL_NAME),
+        Appeal.objects.exclude(name=SEED_APPEAL_NAME).get(),
+    )
+
+
+def test_the_first_appeal_is_a_draft_when_the_site_already_has_a_default(home):
+    chosen = AppealFactory(name="Chosen by the editor")
+    settings = MembershipSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.default_appeal = chosen
+    settings.save()
+
+    output = run()
+
+    imported = Appeal.objects.exclude(pk=chosen.pk).get()
+    assert imported.heading == HEADING
+    assert not imported.live
+    assert default_appeal_id() == chosen.pk
+    assert "unpublished draft" in output
+
+
+def test_an_appeal_made_before_appeals_remembered_their_story_is_adopted(home, second_story):
+    """Databases made before Appeal.imported_from: the seed appeal is found by its name."""
+    old = AppealFactory(name=SEED_APPEAL_NAME, heading="Edited long ago")
+    settings = MembershipSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.default_appeal = old
+    settings.save()
+    revisions = Revision.objects.for_instance(old).count()
+
+    output = run()
+
+    assert Appeal.objects.count() == 1
+    old.refresh_from_db()
+    assert old.heading == "Edited long ago"  # a plain run keeps it as it is
+    assert Revision.objects.for_instance(old).count() == revisions
+    assert f"Appeal kept as it is: {SEED_APPEAL_NAME}" in output
+
+    # Adopted by the seed story: another story's --update leaves it alone from now on.
+    run(str(second_story), "--update")
+    old.refresh_from_db()
+    assert old.heading == "Edited long ago"
+    run("--update")
+    old.refresh_from_db()
+    assert old.heading == HEADING
+
+
+def test_an_old_appeal_is_adopted_by_its_heading_after_an_editor_renamed_it(home):
+    old = AppealFactory(name="Our main appeal", heading=HEADING)
+    run()
+    assert list(Appeal.objects.all()) == [old]
+    run("--update")
+    assert Appeal.objects.get().name == "Our main appeal"
+
+
+def test_a_passage_with_nothing_after_its_heading_is_a_one_line_error(home, tmp_path):
+    """Was: a trailing line became an appeal without a body, and publishing it failed."""
+    path = write_story(tmp_path, "lone", "A story with a lone line", ["Support us!"])
+    pages = ArticlePage.objects.count()
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+    assert str(error.value) == (
+        f"{path}: the appeal passage has a heading but no text after it: Support us!"
+    )
+    assert ArticlePage.objects.count() == pages
+    assert not Appeal.objects.exists()
+
+
+def test_a_heading_too_long_for_an_appeal_is_a_one_line_error(home, tmp_path):
+    heading = "Support us " + "and more " * 40
+    path = write_story(tmp_path, "long", "A story with a long heading", [heading, "Please."])
+    with pytest.raises(CommandError) as error:
+        run(str(path))
+    message = str(error.value)
+    assert message.startswith(f"{path}: heading: ")
+    assert "255 characters" in message
+    assert "\n" not in message
+    assert not Appeal.objects.exists()
+    assert not ArticlePage.objects.exists()

@@ -7,7 +7,7 @@ from articles.importing import SeedError, SeedImporter
 class Command(BaseCommand):
     help = (
         "Import story files (and their .toml sidecars) as articles. With no path, imports "
-        "every seeds/*.txt (NEWSROOM_SEEDS_DIR). Runs in one transaction; safe to run again."
+        "every seeds/*.txt (ARTICLES_SEEDS_DIR). Runs in one transaction; safe to run again."
     )
 
     def add_arguments(self, parser):
