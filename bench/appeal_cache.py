@@ -1,7 +1,7 @@
 """Do membership's two appeal caches pay for themselves? Renders the seed article with and
 without them.
 
-    .venv/bin/python bench/appeal_cache.py [--renders 300] [--articles 50]
+    .venv/bin/python bench/appeal_cache.py [--renders 600] [--rounds 10] [--articles 50]
 
 membership keeps two caches in Django's cache: the selection snapshot (the live appeals'
 rules and the membership settings, `selection.load_snapshot`) and the rendered appeal HTML
@@ -27,44 +27,67 @@ import run  # noqa: E402 - bench/run.py builds the site
 HIT_RATE = 0.95
 
 
-def render_costs(path, renders):
+def count_queries(client, path):
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="localhost")
-    assert client.get(path).status_code == 200  # warm renditions, site root paths, caches
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert b"patron-appeal--end" in response.content, "the seed article shows no appeal"
-    times = []
-    for _ in range(renders):
-        start = time.perf_counter()
-        client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-    return len(ctx.captured_queries), statistics.median(times)
+    return len(ctx.captured_queries)  # read it now: each request clears Django's query log
 
 
-def without_fragment_cache():
-    from membership import placement
+def set_ups():
+    """(name, apply) pairs; apply() switches membership's caches for the next renders."""
+    from membership import placement, selection
     from membership.models import Appeal
+
+    cached_snapshot, cached_fragments = selection.load_snapshot, placement.cached_fragments
 
     def render_every_time(appeal_id, snapshot, site):
         appeal = Appeal.objects.select_related("cta_page").filter(pk=appeal_id).first()
         return placement.fragments_for(appeal, snapshot, beacon=True) if appeal else None
 
-    placement.cached_fragments = render_every_time
+    def use(load_snapshot, fragments):
+        def apply():
+            selection.load_snapshot = load_snapshot
+            placement.cached_fragments = fragments
+
+        return apply
+
+    return [
+        ("both caches (as shipped)", use(cached_snapshot, cached_fragments)),
+        ("snapshot cache only", use(cached_snapshot, render_every_time)),
+        ("neither cache", use(selection.build_snapshot, render_every_time)),
+    ]
 
 
-def without_snapshot_cache():
-    from membership import selection
+def measure(path, renders, rounds):
+    """Queries and median ms per render of each set-up, taking turns so that drift in the
+    machine's speed falls on all of them alike."""
+    from django.test import Client
 
-    selection.load_snapshot = selection.build_snapshot
+    client = Client(HTTP_HOST="localhost")
+    setups = set_ups()
+    queries, times = {}, {name: [] for name, _apply in setups}
+    for name, apply in setups:
+        apply()
+        assert client.get(path).status_code == 200  # warm renditions, site root paths, caches
+        queries[name] = count_queries(client, path)
+    for _ in range(rounds):
+        for name, apply in setups:
+            apply()
+            for _ in range(renders // rounds):
+                start = time.perf_counter()
+                client.get(path)
+                times[name].append((time.perf_counter() - start) * 1000)
+    return [(name, queries[name], statistics.median(times[name])) for name, _apply in setups]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--renders", type=int, default=300)
+    parser.add_argument("--renders", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--articles", type=int, default=50)
     args = parser.parse_args()
 
@@ -72,18 +95,17 @@ def main():
         run.setup_django(run.bench_env(Path(tmp)))
         run.build_site(args.articles)
         path = run.seed_article().get_url()
-        rows = [("both caches (as shipped)", render_costs(path, args.renders))]
-        without_fragment_cache()
-        rows.append(("snapshot cache only", render_costs(path, args.renders)))
-        without_snapshot_cache()
-        rows.append(("neither cache", render_costs(path, args.renders)))
+        rows = measure(path, args.renders, args.rounds)
 
-    base_queries, base_ms = rows[0][1]
-    print(f"Seed article `{path}`, {args.renders} warm renders each, in-process.\n")
+    base_ms = rows[0][2]
+    print(
+        f"Seed article `{path}`, {args.renders} warm renders of each set-up in "
+        f"{args.rounds} turns, in-process.\n"
+    )
     print("| set-up | queries | median ms/render | saved by the caches, ms/render |", end="")
     print(f" per view at a {HIT_RATE:.0%} page-cache hit rate, ms |")
     print("|---|---:|---:|---:|---:|")
-    for name, (queries, ms) in rows:
+    for name, queries, ms in rows:
         saved = ms - base_ms
         print(f"| {name} | {queries} | {ms:.2f} | {saved:+.2f} | {saved * (1 - HIT_RATE):+.3f} |")
     print()
