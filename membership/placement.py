@@ -56,7 +56,9 @@ def cached_fragments(appeal_id, snapshot, site):
     """(head, inline, end) HTML and the inline paragraph for a live appeal, cached per site.
 
     The fragments embed the site's settings (the sign-up target, the "other ways to support"
-    link), so each site has its own copy.
+    link), so each site has its own copy. The cache earns its place (bench/appeal_cache.py,
+    2026-11-30): rendering the appeal's templates costs about 2.7 ms of a 25 ms article render,
+    and one query.
     """
     site_id = site.pk if site else 0
     key = f"membership:appeal-html:{site_id}:{appeal_id}:{selection.snapshot_version()}"
