@@ -27,6 +27,18 @@ def news_index():
     return ArticleIndexPage.objects.first() or ArticleIndexPageFactory()
 
 
+def seed_shaped_body(target):
+    """The seed story's shape: a paragraph, an inline Read also of `target`, two paragraphs."""
+    return json.dumps(
+        [
+            {"type": "paragraph", "value": "<p>First.</p>"},
+            {"type": "read_also", "value": {"article": target.pk}},
+            {"type": "paragraph", "value": "<p>Second.</p>"},
+            {"type": "paragraph", "value": "<p>Third.</p>"},
+        ]
+    )
+
+
 def paragraph_body(*paragraphs):
     return json.dumps([{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs])
 

@@ -1,6 +1,5 @@
 """The articles body-insertion seam: where insertions go, and the insert_into_article hook."""
 
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +9,7 @@ from wagtail import hooks
 
 from articles.insertions import HOOK_NAME, ArticleExtras, Insertion, body_items, inline_slot
 from articles.models import ArticlePage
-from tests.factories import ArticlePageFactory, paragraph_body
+from tests.factories import ArticlePageFactory, paragraph_body, seed_shaped_body
 
 P, H, IMG, Q, EMB, RA = "paragraph", "heading", "image", "quote", "embed", "read_also"
 
@@ -171,17 +170,6 @@ def test_blocks_readers_do_not_see_are_skipped_when_placing():
 
 
 # --- The insert_into_article hook ------------------------------------------------------------
-
-
-def seed_shaped_body(target):
-    return json.dumps(
-        [
-            {"type": "paragraph", "value": "<p>First.</p>"},
-            {"type": "read_also", "value": {"article": target.pk}},
-            {"type": "paragraph", "value": "<p>Second.</p>"},
-            {"type": "paragraph", "value": "<p>Third.</p>"},
-        ]
-    )
 
 
 def context_for(page, *, preview=False):

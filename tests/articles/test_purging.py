@@ -4,14 +4,13 @@ The purges go to a real HTTP cache stand-in: a server on loopback that records t
 requests Wagtail's HTTP frontend-cache backend sends it.
 """
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from articles.models import ArticlePage
-from tests.factories import ArticlePageFactory, add_read_also
+from tests.factories import ArticlePageFactory, add_read_also, seed_shaped_body
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):
@@ -46,16 +45,6 @@ def purged(settings, cache_server):
     return cache_server.purged
 
 
-def inline_read_also(target):
-    return json.dumps(
-        [
-            {"type": "paragraph", "value": "<p>First.</p>"},
-            {"type": "read_also", "value": {"article": target.pk}},
-            {"type": "paragraph", "value": "<p>Second.</p>"},
-        ]
-    )
-
-
 def test_publishing_purges_the_article_and_everything_that_lists_it(news, purged):
     curating = ArticlePageFactory(parent=news, title="Curating story")
     article = ArticlePageFactory(parent=news, title="New story", tags=["Russia"], live=False)
@@ -80,7 +69,7 @@ def test_publishing_purges_the_article_and_everything_that_lists_it(news, purged
 
 def test_publishing_purges_articles_that_link_it_inline(news, purged):
     article = ArticlePageFactory(parent=news, title="Follow-up", live=False)
-    linking = ArticlePageFactory(parent=news, title="Links inline", body=inline_read_also(article))
+    linking = ArticlePageFactory(parent=news, title="Links inline", body=seed_shaped_body(article))
     unrelated = ArticlePageFactory(parent=news, title="Unrelated")
     purged.clear()
 
@@ -92,7 +81,7 @@ def test_publishing_purges_articles_that_link_it_inline(news, purged):
 
 def test_unpublishing_purges_the_same_pages(news, purged):
     article = ArticlePageFactory(parent=news, title="Withdrawn story", tags=["Russia"])
-    linking = ArticlePageFactory(parent=news, title="Links inline", body=inline_read_also(article))
+    linking = ArticlePageFactory(parent=news, title="Links inline", body=seed_shaped_body(article))
     purged.clear()
 
     ArticlePage.objects.get(pk=article.pk).unpublish()

@@ -26,6 +26,15 @@ BODY = "Our reporters answer to readers, not to advertisers."
 CTA = "Join the patrons"
 GO_LIVE = "2031-03-01 09:00"
 SLOW_MS = 30_000
+# Wagtail's preview panel announces each finished update with a "w-preview:updated" event.
+RECORD_PREVIEW_UPDATES = """() => {
+  window.lastPreviewUpdate = Date.now();
+  document.addEventListener("w-preview:updated", () => { window.lastPreviewUpdate = Date.now(); });
+}"""
+PREVIEW_IS_QUIET = """() => {
+  const spinner = document.querySelector("[data-w-preview-target=spinner]");
+  return Date.now() - window.lastPreviewUpdate > 1500 && (!spinner || spinner.hidden);
+}"""
 
 
 @pytest.fixture
@@ -65,19 +74,25 @@ def test_editor_creates_previews_schedules_an_appeal_and_reads_the_report(newsro
     page.locator("#id_placement").select_option("end")
 
     # Preview it inside an article: the newest live article, the seed story.
+    page.evaluate(RECORD_PREVIEW_UPDATES)
     page.get_by_role("button", name="Toggle preview").click()
     preview = page.frame_locator("#w-preview-iframe")
     # The appeal on its own first: the preview has caught up with everything typed.
     preview.locator(".patron-appeal").filter(has_text=BODY).wait_for()
     mode = page.locator("#id_preview_mode")
-    mode.select_option("article")
-    for _ in range(3):
-        # Wagtail drops a mode change made while a preview update is in flight: ask again.
+    for attempt in range(3):
+        # Wagtail drops a mode change made while a preview update is in flight: change the
+        # mode only once the preview has been quiet for a while, and ask again if dropped.
+        page.wait_for_function(PREVIEW_IS_QUIET, timeout=SLOW_MS)
+        if attempt == 0:
+            mode.select_option("article")
+        else:
+            mode.dispatch_event("change")
         try:
-            preview.locator("h1").filter(has_text=SEED_TITLE).wait_for(timeout=8_000)
+            preview.locator("h1").filter(has_text=SEED_TITLE).wait_for(timeout=SLOW_MS // 3)
             break
         except PlaywrightTimeoutError:
-            mode.dispatch_event("change")
+            continue
     preview.locator("h1").filter(has_text=SEED_TITLE).wait_for()
     appeal_in_article = preview.locator(".article-body .patron-appeal")
     appeal_in_article.get_by_role("heading", name=HEADING).wait_for()

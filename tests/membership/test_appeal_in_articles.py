@@ -1,7 +1,5 @@
 """The appeal in articles, through the articles insert_into_article hook."""
 
-import json
-
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -11,24 +9,13 @@ from wagtail.models import Site
 from articles.models import ArticlePage
 from membership.models import Appeal, MembershipSettings
 from membership.placement import appeal_insertions
-from tests.factories import ArticlePageFactory, paragraph_body
+from tests.factories import ArticlePageFactory, paragraph_body, seed_shaped_body
 from tests.membership.factories import AppealFactory
 
 P, RA = "paragraph", "read_also"
 
 
 pytestmark_db = pytest.mark.django_db
-
-
-def seed_shaped_body(target):
-    return json.dumps(
-        [
-            {"type": "paragraph", "value": "<p>First.</p>"},
-            {"type": "read_also", "value": {"article": target.pk}},
-            {"type": "paragraph", "value": "<p>Second.</p>"},
-            {"type": "paragraph", "value": "<p>Third.</p>"},
-        ]
-    )
 
 
 def context_for(page):
