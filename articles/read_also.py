@@ -98,12 +98,12 @@ def _links_with_targets(page):
         # Saved links: the links, their targets and the targets' privacy in one query.
         links = list(
             links.select_related("target").annotate(
-                target_restricted=restriction_exists("target__path")
+                target_is_view_restricted=restriction_exists("target__path")
             )
         )
         for link in links:
             if link.target is not None:
-                link.target.is_view_restricted = link.target_restricted
+                link.target.is_view_restricted = link.target_is_view_restricted
         return links
     # Links held in memory (a preview, a revision): their targets in one query.
     links = list(links)

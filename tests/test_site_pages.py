@@ -234,6 +234,22 @@ def test_news_listing_bad_page_numbers_fall_back_gracefully(
     assert f"Page {expected_page} of 3" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [(None, 1), ("2", 2), ("x", 1), ("", 1), ("0", 3), ("-1", 3), ("999", 3), ("1.5", 1)],
+)
+@pytest.mark.parametrize("url", ["/news/", "/tags/russia/"])
+def test_any_page_number_shows_a_page_of_the_listing(client, news, per_page, url, page, shown):
+    """A bad or out-of-range ?page= falls back to the first or the last page, never a 404."""
+    per_page(1)
+    for i in range(3):
+        ArticlePageFactory(parent=news, title=f"Listed {i}", tags=["Russia"], with_revision=False)
+    query = {} if page is None else {"page": page}
+    response = client.get(url, query)
+    assert response.status_code == 200
+    assert f"Page {shown} of 3" in response.content.decode()
+
+
 def test_tag_pages_paginate_with_plain_page_links(client, news, per_page):
     per_page(1)
     ArticlePageFactory(parent=news, title="Tagged one", tags=["Russia"])
