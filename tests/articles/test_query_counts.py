@@ -72,3 +72,10 @@ def test_search_query_count_is_the_same_for_10_and_100_results(client, news):
     ten = count_queries(client, "/search/?q=Listed")
     make_listing(news, 90)
     assert count_queries(client, "/search/?q=Listed") == ten
+
+
+@pytest.mark.parametrize(("url", "budget"), [("/feed/", 2), ("/tags/russia/feed/", 3)])
+def test_feeds_load_no_images(client, news, url, budget):
+    """The site (and the tag), then the items: a feed shows no images, so it loads none."""
+    make_listing(news, 10)
+    assert count_queries(client, url) <= budget
