@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 DEFAULTS = {
     # Cache-Control of public pages, feeds and the sitemap: browsers keep a copy this long…
-    "ARTICLES_CACHE_MAX_AGE": 60,
-    # …shared caches (a CDN, a reverse proxy) this long: publishing purges them (README).
-    "ARTICLES_CACHE_S_MAXAGE": 600,
+    "ARTICLES_CACHE_MAX_AGE": 30,
+    # …shared caches (a CDN, a reverse proxy) this long. Publishing purges an article's pages,
+    # but not every page that shows it (page 2 of a listing, a Read also top-up, an appeal):
+    # raise it only as far as such a page may lag.
+    "ARTICLES_CACHE_S_MAXAGE": 60,
     # …and may serve a stale copy this long while they fetch a fresh one.
-    "ARTICLES_CACHE_STALE_WHILE_REVALIDATE": 60,
+    "ARTICLES_CACHE_STALE_WHILE_REVALIDATE": 30,
 }
 
 

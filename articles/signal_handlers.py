@@ -14,6 +14,7 @@ import re
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
@@ -89,5 +90,8 @@ def article_listing_urls(article):
 @receiver(page_published, sender=ArticlePage, dispatch_uid="articles_purge_published")
 @receiver(page_unpublished, sender=ArticlePage, dispatch_uid="articles_purge_unpublished")
 def purge_article_listings(sender, instance, **kwargs):
+    """Purge once the change is committed: a cache that refetched any earlier would store the
+    old page again. The URLs are worked out now, from what the transaction sees."""
     if apps.is_installed("wagtail.contrib.frontend_cache"):
-        PurgeBatch(article_listing_urls(instance)).purge()
+        batch = PurgeBatch(article_listing_urls(instance))
+        transaction.on_commit(batch.purge)

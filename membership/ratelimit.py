@@ -25,6 +25,7 @@ incr below.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -92,6 +93,18 @@ def _count(cache, key, timeout):
     return count if isinstance(count, int) and not isinstance(count, bool) else None
 
 
+_warned_at = {}  # scope -> time.monotonic() of its last warning, in this process
+WARN_EVERY = 60  # seconds
+
+
+def _warn_now(scope):
+    now = time.monotonic()
+    if now - _warned_at.get(scope, -WARN_EVERY) < WARN_EVERY:
+        return False
+    _warned_at[scope] = now
+    return True
+
+
 def hit(request, scope, *, limit, period, fail_open):
     """Counts one request of this reader in `scope`; at most `limit` per `period` seconds."""
     elapsed_windows, into_window = divmod(int(timezone.now().timestamp()), period)
@@ -99,8 +112,10 @@ def hit(request, scope, *, limit, period, fail_open):
     key = cache_key(scope, elapsed_windows, client_address(request))
     try:
         count = _count(caches[conf.ratelimit_cache()], key, retry_after + EXPIRY_MARGIN)
-    except Exception:  # noqa: BLE001 - each backend raises its own errors; none may become a 500
-        logger.warning("The rate limit %r could not count.", scope, exc_info=True)
+    except Exception as error:  # noqa: BLE001 - each backend raises its own; none may be a 500
+        # Not with a traceback, not per request: an outage must not flood the log.
+        if _warn_now(scope):
+            logger.warning("The rate limit %r could not count: %r", scope, error)
         count = None
     if count is None:
         return Limit(allowed=fail_open, counted=False, retry_after=retry_after)

@@ -49,16 +49,14 @@ def appeal_from_passage(sender, lines, story_key, headline, update=False, **kwar
 def story_appeal(story_key, heading):
     """The appeal imported from this story, if any.
 
-    Appeals imported before they remembered their story have no key: the one named as the
-    seed importer names it, or with the passage's heading, is this story's, and keeps the key.
+    Appeals imported before they remembered their story have no key: one with this passage's
+    heading is this story's, and keeps the key. Never by name alone: on such a database any
+    story could otherwise claim the seed story's appeal and, with --update, rewrite it.
     """
     appeal = Appeal.objects.filter(imported_from=story_key).first()
     if appeal is not None:
         return appeal
-    unclaimed = Appeal.objects.filter(imported_from="").order_by("pk")
-    appeal = (
-        unclaimed.filter(heading=heading).first() or unclaimed.filter(name=SEED_APPEAL_NAME).first()
-    )
+    appeal = Appeal.objects.filter(imported_from="", heading=heading).order_by("pk").first()
     if appeal is not None:
         # Only the key is written: no revision, nothing an editor or reader sees.
         Appeal.objects.filter(pk=appeal.pk).update(imported_from=story_key)

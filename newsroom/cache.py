@@ -1,14 +1,16 @@
-"""A Redis cache that fails open, so a Redis outage never takes pages down.
+"""Redis caches that survive a Redis outage.
 
 Django's RedisCache raises when Redis is unreachable, and Wagtail reads the cache on every
-request (`Site.get_site_root_paths()`), so a dead Redis turned every page into a 500. This
-backend treats an unreachable Redis as an empty cache: reads miss, writes are dropped, and
-pages render from the database. After a failure it leaves Redis alone for `retry_after`
-seconds (a hanging Redis would otherwise cost a socket timeout on every call), and it logs at
-most once every `log_every` seconds per process.
+request (`Site.get_site_root_paths()`), so a dead Redis turned every page into a 500.
 
-Only for reading: rate limits use Django's own RedisCache, whose errors let the limiter refuse
-what it cannot count (the "ratelimit" cache in settings).
+- FailOpenRedisCache, the page cache ("default"), treats an unreachable Redis as an empty
+  cache: reads miss, writes are dropped, and pages render from the database.
+- FailFastRedisCache, the rate limiter's ("ratelimit"), still raises, so the limiter can refuse
+  what it cannot count; but while Redis is down it raises at once, without asking Redis.
+
+After a failure both leave that Redis alone for `retry_after` seconds (a hanging Redis would
+otherwise cost a socket timeout on every call), and they log at most once every `log_every`
+seconds per process.
 """
 
 import logging
@@ -46,8 +48,8 @@ class Outage:
                 self._log_at = now + log_every
         if log:
             logger.warning(
-                "Redis cache unreachable (%s): serving from the database. Logged at most "
-                "every %d seconds while it lasts.",
+                "Redis cache unreachable (%s): pages render from the database, rate limits "
+                "decide without it. Logged at most every %d seconds while it lasts.",
                 error,
                 log_every,
             )
@@ -56,15 +58,59 @@ class Outage:
 _outages = {}
 
 
-class FailOpenRedisCache(RedisCache):
+class OutageAwareRedisCache(RedisCache):
+    """Routes every cache call through `_guarded()`, which decides what an outage means."""
+
     retry_after = 5  # seconds without trying Redis after it failed
     log_every = 60  # seconds between two log lines about the same outage
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        # Shared by both backends: when the page cache finds Redis down, so does the limiter.
         self._outage = _outages.setdefault(tuple(self._servers), Outage())
 
-    def _fail_open(self, fallback, method, *args, **kwargs):
+    def _guarded(self, fallback, method, *args, **kwargs):
+        raise NotImplementedError
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guarded({}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guarded(False, super().has_key, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(None, super().set, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # set_many() returns the keys it could not store.
+        return self._guarded(list(data), super().set_many, data, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().add, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(False, super().touch, key, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        # Also decr(), which calls incr(). False, not ValueError: a caller that has just seen
+        # add() fail expects the key to exist.
+        return self._guarded(False, super().incr, key, delta, version)
+
+    def delete(self, key, version=None):
+        return self._guarded(False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guarded(None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self._guarded(False, super().clear)
+
+
+class FailOpenRedisCache(OutageAwareRedisCache):
+    def _guarded(self, fallback, method, *args, **kwargs):
         if self._outage.ongoing():
             return fallback
         try:
@@ -73,38 +119,13 @@ class FailOpenRedisCache(RedisCache):
             self._outage.record(error, self.retry_after, self.log_every)
             return fallback
 
-    def get(self, key, default=None, version=None):
-        return self._fail_open(default, super().get, key, default, version)
 
-    def get_many(self, keys, version=None):
-        return self._fail_open({}, super().get_many, keys, version)
-
-    def has_key(self, key, version=None):
-        return self._fail_open(False, super().has_key, key, version)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open(None, super().set, key, value, timeout, version)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        # set_many() returns the keys it could not store.
-        return self._fail_open(list(data), super().set_many, data, timeout, version)
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open(False, super().add, key, value, timeout, version)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open(False, super().touch, key, timeout, version)
-
-    def incr(self, key, delta=1, version=None):
-        # Also decr(), which calls incr(). False, not ValueError: a caller that has just seen
-        # add() fail expects the key to exist.
-        return self._fail_open(False, super().incr, key, delta, version)
-
-    def delete(self, key, version=None):
-        return self._fail_open(False, super().delete, key, version)
-
-    def delete_many(self, keys, version=None):
-        return self._fail_open(None, super().delete_many, keys, version)
-
-    def clear(self):
-        return self._fail_open(False, super().clear)
+class FailFastRedisCache(OutageAwareRedisCache):
+    def _guarded(self, fallback, method, *args, **kwargs):
+        if self._outage.ongoing():
+            raise RedisConnectionError("Redis was unreachable a moment ago; not asked again yet.")
+        try:
+            return method(*args, **kwargs)
+        except UNREACHABLE as error:
+            self._outage.record(error, self.retry_after, self.log_every)
+            raise

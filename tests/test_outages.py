@@ -19,9 +19,10 @@ from django.core.cache import caches
 from django.db import connections
 from django.db.utils import load_backend
 from django.http import HttpResponse, HttpResponseNotFound
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import path
 
+from membership import ratelimit
 from newsroom import urls as project_urls
 from tests.conftest import IN_CI
 from tests.factories import ArticlePageFactory
@@ -219,3 +220,24 @@ def test_with_the_database_down_pages_answer_503_with_retry_after(
     assert "try again" in html
     assert "Traceback" not in html
     assert "OperationalError" not in html
+
+
+def test_a_hanging_redis_costs_the_rate_limiter_one_timeout_too(settings, silent_server, caplog):
+    """The beacon's limit fails open and a vote's fails closed, each at once: a hanging Redis
+    must not tie up the app's workers on every beacon."""
+    url, accepted = silent_server
+    use_production_caches(settings, url)
+    request = RequestFactory().post("/membership/beacon/", REMOTE_ADDR="192.0.2.7")
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        beacons = [
+            ratelimit.hit(request, "beacon", limit=120, period=60, fail_open=True)
+            for _ in range(20)
+        ]
+        vote = ratelimit.hit(request, "vote", limit=10, period=60, fail_open=False)
+    elapsed = time.monotonic() - started
+    assert all(limit.allowed and not limit.counted for limit in beacons)
+    assert not vote.allowed and not vote.counted
+    assert len(accepted) == 1
+    assert elapsed < 1.5
+    assert len([r for r in caplog.records if r.name == "membership.ratelimit"]) <= 2

@@ -137,7 +137,7 @@ if os.environ.get("REDIS_URL"):
     }
     CACHES = {
         "default": {"BACKEND": "newsroom.cache.FailOpenRedisCache", **redis_server},
-        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **redis_server},
+        "ratelimit": {"BACKEND": "newsroom.cache.FailFastRedisCache", **redis_server},
     }
 else:
     CACHES = LOCAL_CACHES
@@ -205,8 +205,8 @@ NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds
 ARTICLES_SEEDS_DIR = NEWSROOM_SEEDS_DIR
 
 # Anonymous pages are the same for everyone, so shared caches (a CDN, a reverse proxy) may
-# hold them; publishing purges them. Browsers keep a copy for a minute.
-NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+# hold them; publishing purges them. Browsers keep a copy for half a minute.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
 ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 
 # Content Security Policy for the public site (django-csp). Scripts run only by hash: the

@@ -8,7 +8,7 @@ from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
-DEFAULT_CACHE_CONTROL = {"public", "max-age=60", "s-maxage=600", "stale-while-revalidate=60"}
+DEFAULT_CACHE_CONTROL = {"public", "max-age=30", "s-maxage=60", "stale-while-revalidate=30"}
 
 
 @pytest.fixture

@@ -355,29 +355,54 @@ def test_the_first_appeal_is_a_draft_when_the_site_already_has_a_default(home):
     assert "unpublished draft" in output
 
 
-def test_an_appeal_made_before_appeals_remembered_their_story_is_adopted(home, second_story):
-    """Databases made before Appeal.imported_from: the seed appeal is found by its name."""
-    old = AppealFactory(name=SEED_APPEAL_NAME, heading="Edited long ago")
+def legacy_default_appeal(**kwargs):
+    """A live default appeal as imports made it before appeals remembered their story."""
+    old = AppealFactory(name=SEED_APPEAL_NAME, **kwargs)
     settings = MembershipSettings.for_site(Site.objects.get(is_default_site=True))
     settings.default_appeal = old
     settings.save()
+    return old
+
+
+def test_an_appeal_made_before_appeals_remembered_their_story_is_adopted(home, second_story):
+    """Databases made before Appeal.imported_from: the seed appeal is found by its heading."""
+    old = legacy_default_appeal(heading=HEADING, body="<p>Edited long ago.</p>")
     revisions = Revision.objects.for_instance(old).count()
 
     output = run()
 
     assert Appeal.objects.count() == 1
     old.refresh_from_db()
-    assert old.heading == "Edited long ago"  # a plain run keeps it as it is
+    assert old.body == "<p>Edited long ago.</p>"  # a plain run keeps it as it is
     assert Revision.objects.for_instance(old).count() == revisions
     assert f"Appeal kept as it is: {SEED_APPEAL_NAME}" in output
 
     # Adopted by the seed story: another story's --update leaves it alone from now on.
     run(str(second_story), "--update")
     old.refresh_from_db()
-    assert old.heading == "Edited long ago"
+    assert old.body == "<p>Edited long ago.</p>"
     run("--update")
     old.refresh_from_db()
+    assert FIRST in old.body
+
+
+def test_another_story_never_claims_an_old_seed_appeal_by_its_name(home, second_story):
+    """Before imports remembered their story, another story run first (with --update) must
+    not take the seed appeal for its own and rewrite the appeal every reader sees."""
+    old = legacy_default_appeal(heading=HEADING)
+
+    run(str(second_story), "--update")
+
+    old.refresh_from_db()
     assert old.heading == HEADING
+    assert old.imported_from == ""
+    assert default_appeal_id() == old.pk
+    second = Appeal.objects.exclude(pk=old.pk).get()
+    assert (second.heading, second.live) == (SECOND_HEADING, False)
+    run()  # the seed story still finds its own appeal
+    old.refresh_from_db()
+    assert old.imported_from != ""
+    assert Appeal.objects.count() == 2
 
 
 def test_an_old_appeal_is_adopted_by_its_heading_after_an_editor_renamed_it(home):
