@@ -97,9 +97,9 @@ def _links_with_targets(page):
     if isinstance(links, QuerySet):
         # Saved links: the links, their targets and the targets' privacy in one query.
         links = list(
-            links.select_related("target").annotate(
-                target_is_view_restricted=restriction_exists("target__path")
-            )
+            links.select_related("target")
+            .defer("target__body")
+            .annotate(target_is_view_restricted=restriction_exists("target__path"))
         )
         for link in links:
             if link.target is not None:

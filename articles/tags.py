@@ -1,4 +1,4 @@
-"""Which tags are public: the one place the tag page, the tag feed and the News filter ask.
+"""Which tags are public: the one place the tag page and the tag feed ask.
 
 A tag is public while at least one visible article (live, with no view restriction) carries
 it. A tag that only drafts or private articles carry is not shown anywhere, not even by name.

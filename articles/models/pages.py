@@ -66,6 +66,7 @@ class PublicPageMixin:
             self.seo_title or self.title, site_name=site_name
         )
         context["canonical_url"] = self.full_url
+        context["share_title"] = self.seo_title or self.title
         return context
 
 

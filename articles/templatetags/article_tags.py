@@ -83,7 +83,7 @@ def page_range(page_obj, on_each_side=2, on_ends=1):
 
 @register.simple_tag(takes_context=True)
 def page_link(context, number, param_name="", param_value=""):
-    """A link to page `number` of a listing, keeping its one filter (?q= or ?tag=) if set."""
+    """A link to page `number` of a listing, keeping its one filter (search's ?q=) if set."""
     params = []
     if param_name and param_value:
         params.append((param_name, param_value))
