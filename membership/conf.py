@@ -18,6 +18,11 @@ DEFAULTS = {
     # errors raise (a plain RedisCache), not at one that hides them: a limiter that cannot
     # count must know it, to refuse sign-ups and votes while letting reads through.
     "MEMBERSHIP_RATELIMIT_CACHE": "default",
+    # Payments. Empty: that part is off (the project sets them from the environment).
+    "MEMBERSHIP_STRIPE_SECRET_KEY": "",  # STRIPE_SECRET_KEY: Checkout and the customer portal
+    "MEMBERSHIP_STRIPE_WEBHOOK_SECRET": "",  # STRIPE_WEBHOOK_SECRET: whsec_…
+    "MEMBERSHIP_PATREON_WEBHOOK_SECRET": "",  # PATREON_WEBHOOK_SECRET
+    "MEMBERSHIP_PATREON_CAMPAIGN_URL": "",  # PATREON_CAMPAIGN_URL: where Patreon patrons pay
 }
 
 
@@ -35,3 +40,19 @@ def beacon_rate_limit():
 
 def ratelimit_cache():
     return get("MEMBERSHIP_RATELIMIT_CACHE")
+
+
+def stripe_secret_key():
+    return get("MEMBERSHIP_STRIPE_SECRET_KEY") or ""
+
+
+def stripe_webhook_secret():
+    return get("MEMBERSHIP_STRIPE_WEBHOOK_SECRET") or ""
+
+
+def patreon_webhook_secret():
+    return get("MEMBERSHIP_PATREON_WEBHOOK_SECRET") or ""
+
+
+def patreon_campaign_url():
+    return get("MEMBERSHIP_PATREON_CAMPAIGN_URL") or ""

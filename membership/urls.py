@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import beacon
 
 app_name = "membership"
 
 urlpatterns = [
-    path("beacon/", views.beacon, name="beacon"),
+    path("beacon/", beacon.beacon, name="beacon"),
 ]

@@ -143,6 +143,12 @@ else:
     CACHES = LOCAL_CACHES
 MEMBERSHIP_RATELIMIT_CACHE = "ratelimit"
 
+# Payments: each part works when its own key is set, and is off without it.
+MEMBERSHIP_STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+MEMBERSHIP_STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+MEMBERSHIP_PATREON_WEBHOOK_SECRET = os.environ.get("PATREON_WEBHOOK_SECRET", "")
+MEMBERSHIP_PATREON_CAMPAIGN_URL = os.environ.get("PATREON_CAMPAIGN_URL", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

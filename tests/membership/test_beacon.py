@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from membership.models import AppealDay
-from membership.views import MAX_BEACON_BYTES
+from membership.views.beacon import MAX_BEACON_BYTES
 from tests.factories import ArticlePageFactory, paragraph_body
 from tests.membership.factories import AppealFactory
 

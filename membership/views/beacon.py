@@ -6,8 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import conf, ratelimit, stats
-from .forms import BeaconForm
+from .. import conf, ratelimit, stats
+from ..forms import BeaconForm
 
 MAX_BEACON_BYTES = 256
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
