@@ -98,6 +98,33 @@ def test_an_unreadable_boolean_stops_manage_py_with_one_line_naming_it(name, val
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECURE_HSTS_SECONDS", "a year"),
+        ("EMAIL_PORT", "-25"),
+        ("DATABASE_CONN_MAX_AGE", "1.5"),
+        ("NEWSROOM_PAGE_CACHE_SECONDS", "٣"),  # a digit, but not an ASCII one
+        ("MEMBERSHIP_TRUSTED_PROXY_COUNT", "one"),
+    ],
+)
+def test_an_unreadable_number_stops_manage_py_with_one_line_naming_it(name, value):
+    result = manage("check", SECRET_KEY="a-test-key", **{name: value})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert name in lines[0]
+    assert "whole number" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_numbers_are_read_with_their_defaults():
+    assert production_settings("SECURE_HSTS_SECONDS", "EMAIL_PORT", EMAIL_PORT=" 587 ") == {
+        "SECURE_HSTS_SECONDS": 31536000,
+        "EMAIL_PORT": 587,
+    }
+
+
 def test_a_missing_secret_key_stops_manage_py_with_one_line():
     result = manage("migrate")
     assert result.returncode != 0

@@ -37,6 +37,18 @@ def env_bool(name, default):
     )
 
 
+def env_int(name, default):
+    """A whole number of at least 0; unset or empty is `default`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} is not a whole number (0 or more)."
+        )
+    return int(value)
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -112,7 +124,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -204,7 +216,7 @@ if os.environ.get("NEWSROOM_PURGE_URL"):
 
 # The proxies (CDN, load balancer) in front of gunicorn that append to X-Forwarded-For: the
 # appeal beacon's rate limit keys on the address they saw.
-MEMBERSHIP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEMBERSHIP_TRUSTED_PROXY_COUNT", "0"))
+MEMBERSHIP_TRUSTED_PROXY_COUNT = env_int("MEMBERSHIP_TRUSTED_PROXY_COUNT", 0)
 
 # Where import_seed looks when it is given no path.
 NEWSROOM_SEEDS_DIR = Path(os.environ.get("NEWSROOM_SEEDS_DIR", BASE_DIR / "seeds"))
@@ -212,7 +224,7 @@ ARTICLES_SEEDS_DIR = NEWSROOM_SEEDS_DIR
 
 # Anonymous pages are the same for everyone, so shared caches (a CDN, a reverse proxy) may
 # hold them; publishing purges them. Browsers keep a copy for half a minute.
-NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 
 # Content Security Policy for the public site (django-csp). Scripts run only by hash: the
