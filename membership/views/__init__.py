@@ -1,2 +1,2 @@
-"""The membership app's views, one module per part: the appeal beacon, and (to come) sign-up,
-sign-in and the account, and the payment providers' webhooks."""
+"""The membership app's views, one module per part: the appeal beacon, the payment providers'
+webhooks, and (to come) sign-up, sign-in and the account."""
