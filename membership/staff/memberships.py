@@ -46,6 +46,8 @@ class MembershipFilterSet(WagtailFilterSet):
 
 
 class MembershipIndexView(FormulaSafeExportMixin, generic.IndexView):
+    add_item_label = _("Add member")
+
     def get_base_queryset(self):
         # Every column's related object in the one query.
         return super().get_base_queryset().select_related("user", "tier", "appeal")

@@ -31,9 +31,11 @@ class StatusAction:
 STATUS_ACTIONS = {
     action.slug: action
     for action in (
-        StatusAction("activate", Membership.Status.ACTIVE, _("Activate"), _("Activated")),
-        StatusAction("lapse", Membership.Status.LAPSED, _("Lapse"), _("Lapsed")),
-        StatusAction("cancel", Membership.Status.CANCELLED, _("Cancel"), _("Cancelled")),
+        StatusAction(
+            "activate", Membership.Status.ACTIVE, _("Activate membership"), _("Activated")
+        ),
+        StatusAction("lapse", Membership.Status.LAPSED, _("Lapse membership"), _("Lapsed")),
+        StatusAction("cancel", Membership.Status.CANCELLED, _("Cancel membership"), _("Cancelled")),
     )
 }
 BY_STATUS = {action.status: action for action in STATUS_ACTIONS.values()}

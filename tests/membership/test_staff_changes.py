@@ -80,7 +80,7 @@ def test_the_history_and_the_audit_log_name_the_change(admin_client, ada):
     assert "Activated (was: Pending)" in site_log.content.decode()
     # The log can be filtered by the change, by its name.
     choices = dict(site_log.context["filters"].form.fields["action"].choices)
-    assert choices["membership.activate"] == "Activate"
+    assert choices["membership.activate"] == "Activate membership"
 
 
 def test_the_same_status_again_changes_and_logs_nothing(staff, ada):
