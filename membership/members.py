@@ -9,8 +9,8 @@ The one place for these rules:
 - A status change records when it happened. A change that comes from a payment provider's
   event carries the event's own time: an event older than the last one applied is ignored,
   so events that arrive out of order never move a membership backwards.
-- Deleting a member erases the person: their user, email, name and provider ids. What must
-  stay counted (appeal sign-up totals) holds no link to them.
+- Deleting a member erases the person: their user, email, name and provider ids, and their
+  name in the audit log. What must stay counted (appeal sign-up totals) holds no link to them.
 """
 
 import hashlib
@@ -18,6 +18,7 @@ import hashlib
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from .models import Membership
 
@@ -109,5 +110,7 @@ def change_status(membership, status, *, source=None, tier=None, event_time=None
 
 @transaction.atomic
 def delete_member(membership):
-    """Erase the person: their user and membership go (provider events keep no link)."""
+    """Erase the person: their user and membership go (provider events keep no link), and the
+    audit log's entries about the membership (staff's changes) no longer carry their name."""
+    ModelLogEntry.objects.for_instance(membership).update(label=membership.anonymous_label)
     membership.user.delete()

@@ -13,6 +13,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from .charts import Series, daily_chart, days_ending
+from .exports import FormulaSafeExportMixin
 from .models import Appeal, AppealDay
 
 CHART_DAYS = 30
@@ -56,25 +58,13 @@ def with_totals(queryset, start, end):
     )
 
 
-# A CSV cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value):
-    """Text a spreadsheet shows as typed: a leading quote keeps a formula from running.
-
-    The XLSX export needs none: Wagtail writes strings there as text cells, never formulas.
-    """
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 class PercentColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
         return f"{value:.2f} %" if value is not None else ""
 
 
-class AppealReportView(ReportView):
+class AppealReportView(FormulaSafeExportMixin, ReportView):
     page_title = _("Appeal results")
     header_icon = "pick"
     index_url_name = "membership_appeal_report"
@@ -84,11 +74,6 @@ class AppealReportView(ReportView):
     model = Appeal
     paginate_by = 50
     list_export = ["name", "views", "clicks", "signups", "conversion"]
-    # Every text value in CSV; numbers are not str and stay numbers.
-    custom_value_preprocess = {
-        **ReportView.custom_value_preprocess,
-        str: {ReportView.FORMAT_CSV: csv_text},
-    }
     export_headings = {
         "name": _("Appeal"),
         "views": _("Views"),
@@ -129,59 +114,29 @@ class AppealReportView(ReportView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        context["chart"] = daily_chart()
+        context["chart"] = appeals_chart()
         context["date_range"] = self.date_range()
         return context
 
 
-def daily_chart(days=CHART_DAYS, width=720, height=180):
+def appeals_chart(days=CHART_DAYS):
     """Views, clicks and sign-ups for all appeals over the last `days` days, as SVG data."""
-    end = timezone.localdate()
-    start = end - datetime.timedelta(days=days - 1)
+    dates = days_ending(timezone.localdate(), days)
     rows = (
-        AppealDay.objects.filter(date__gte=start, date__lte=end)
+        AppealDay.objects.filter(date__gte=dates[0], date__lte=dates[-1])
         .values("date")
         .annotate(views=Sum("views"), clicks=Sum("clicks"), signups=Sum("signups"))
     )
     by_day = {row["date"]: row for row in rows}
-    series = {"views": [], "clicks": [], "signups": []}
-    dates = [start + datetime.timedelta(days=i) for i in range(days)]
-    for day in dates:
-        row = by_day.get(day, {})
-        for name in series:
-            series[name].append(row.get(name) or 0)
-    peak = max([1] + [value for values in series.values() for value in values])
-    step = width / max(days - 1, 1)
 
-    def points(values):
-        return " ".join(
-            f"{i * step:.1f},{height - value / peak * height:.1f}" for i, value in enumerate(values)
-        )
+    def series(name, label):
+        return Series(label, name, {day: row[name] for day, row in by_day.items()})
 
-    return {
-        "width": width,
-        "height": height,
-        "peak": peak,
-        "start": start,
-        "end": end,
-        "lines": [
-            {
-                "name": _("Views"),
-                "css": "views",
-                "points": points(series["views"]),
-                "total": sum(series["views"]),
-            },
-            {
-                "name": _("Clicks"),
-                "css": "clicks",
-                "points": points(series["clicks"]),
-                "total": sum(series["clicks"]),
-            },
-            {
-                "name": _("Sign-ups"),
-                "css": "signups",
-                "points": points(series["signups"]),
-                "total": sum(series["signups"]),
-            },
+    return daily_chart(
+        dates,
+        [
+            series("views", _("Views")),
+            series("clicks", _("Clicks")),
+            series("signups", _("Sign-ups")),
         ],
-    }
+    )

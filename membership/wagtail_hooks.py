@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -11,6 +12,11 @@ from articles.insertions import HOOK_NAME as INSERT_INTO_ARTICLE
 from .models import Appeal
 from .placement import appeal_insertions
 from .reports import PERMISSION, AppealReportView
+from .staff import status
+from .staff.access import can_see_memberships
+from .staff.dashboard import PatronsPanel
+from .staff.memberships import MembershipViewSet
+from .staff.tiers import TierViewSet
 
 # The appeal (and the view-counting script) in every article.
 hooks.register(INSERT_INTO_ARTICLE, appeal_insertions)
@@ -63,3 +69,25 @@ def register_report_permission():
     return Permission.objects.filter(
         content_type__app_label="membership", codename="view_appeal_report"
     )
+
+
+class PatronsViewSetGroup(ViewSetGroup):
+    menu_label = _("Patrons")
+    menu_icon = "group"
+    menu_order = 230
+    items = (TierViewSet, MembershipViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_patrons_viewsets():
+    return PatronsViewSetGroup()
+
+
+# Staff's changes of a membership's status, named in the audit log.
+hooks.register("register_log_actions", status.register_log_actions)
+
+
+@hooks.register("construct_homepage_panels")
+def add_patrons_panel(request, panels):
+    if can_see_memberships(request.user):
+        panels.append(PatronsPanel())

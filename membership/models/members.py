@@ -149,7 +149,13 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["status", "tier"])]
 
     def __str__(self):
-        return self.name or _("Member %(id)s") % {"id": self.pk}
+        return self.name or self.anonymous_label
+
+    @property
+    def anonymous_label(self):
+        """The member named without personal data (the audit log keeps this once they are
+        deleted)."""
+        return _("Member %(id)s") % {"id": self.pk}
 
     @property
     def email(self):
