@@ -1,2 +1,2 @@
-"""The membership app's views, one module per part: the appeal beacon, and (to come) sign-up,
-sign-in and the account, and the payment providers' webhooks."""
+"""The membership app's views, one module per part: the appeal beacon, sign-up (signup),
+sign-in (sign_in), the patron's account (account), and the payment providers' webhooks."""
