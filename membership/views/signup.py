@@ -74,18 +74,21 @@ def confirm(request, token):
     if membership.is_active:
         response = SeeOther(reverse("membership:account"))
     elif payments.can_check_out(membership):
-        response = _to_checkout(request, membership)
+        # Not a 5xx when Stripe fails: Django does not save the session of a 5xx response,
+        # and the member, confirmed, must stay signed in to try again.
+        response = _to_checkout(request, membership, failed_status=200)
     else:
         response = SeeOther(reverse("membership:welcome"))
     return session.sync_patron_cookie(response, request, membership)
 
 
-def _to_checkout(request, membership):
+def _to_checkout(request, membership, *, failed_status=502):
     try:
         return SeeOther(payments.checkout_url(request, membership))
     except payments.PaymentError:
-        message = _("We could not reach our payment provider. Your email is confirmed.")
-        return page(request, "membership/payment_failed.html", {"message": message}, status=502)
+        message = _("We could not reach our payment provider. Please try again in a moment.")
+        context = {"message": message}
+        return page(request, "membership/payment_failed.html", context, status=failed_status)
 
 
 @private

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from membership import examples
+from membership.models import SignupPage
 
 
 class Command(BaseCommand):
@@ -26,5 +27,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Created the sign-up page at %(url)s.") % {"url": page.get_url() or page.url_path}
             )
-        if tier is None and page is None:
+        elif not SignupPage.objects.exists():
+            self.stdout.write(
+                _(
+                    "Another page already uses /%(slug)s/: add a sign-up page in the admin for "
+                    "appeals to lead to."
+                )
+                % {"slug": examples.SUPPORT_SLUG}
+            )
+        elif tier is None:
             self.stdout.write(_("Tiers and a sign-up page already exist; nothing to add."))
