@@ -14,6 +14,7 @@ from django.utils import timezone
 from membership import stats
 from membership.models import AppealDay, Membership, WebhookEvent
 from membership.session import PATRON_COOKIE
+from tests.factories import ArticlePageFactory
 from tests.membership.factories import AppealFactory
 from tests.membership.patrons import EMAIL, member, signed_in
 
@@ -303,3 +304,13 @@ def test_deleting_needs_the_csrf_token(tier):
     signed_in(client, member(status=Membership.Status.ACTIVE, tier=tier))
     assert client.post("/membership/account/delete/", {"confirm": "yes"}).status_code == 403
     assert Membership.objects.exists()
+
+
+def test_public_pages_stay_the_same_for_a_signed_in_patron(client, news, tier):
+    article = ArticlePageFactory(parent=news)
+    anonymous = Client().get(article.url)
+    signed_in(client, member(status=Membership.Status.ACTIVE, tier=tier))
+    patron = client.get(article.url)
+    assert patron.content == anonymous.content
+    assert "Cookie" not in patron.get("Vary", "")
+    assert patron["Cache-Control"].startswith("public")

@@ -308,3 +308,23 @@ def test_a_rate_limiter_that_cannot_count_refuses_sign_ups(
     assert response.status_code == 503
     assert response["Retry-After"]
     assert nothing_created()
+
+
+# --- For editors -------------------------------------------------------------------------------
+
+
+def test_an_editor_can_add_a_sign_up_page_under_the_home_page(admin_client, home):
+    response = admin_client.get(f"/admin/pages/add/membership/signuppage/{home.pk}/")
+    assert response.status_code == 200
+
+
+def test_rich_text_set_in_code_is_sanitised_when_saved(home):
+    page = SignupPageFactory(
+        parent=home,
+        intro='<p>Join<script>alert(1)</script> <a href="javascript:alert(2)">us</a></p>',
+        other_ways='<p onclick="alert(3)">Share</p>',
+    )
+    page.refresh_from_db()
+    assert "script" not in page.intro and "javascript:" not in page.intro
+    assert "onclick" not in page.other_ways
+    assert "Join" in page.intro and "Share" in page.other_ways
