@@ -1,4 +1,4 @@
-"""Rate limits: one mechanism for the appeal beacon now, and sign-up, sign-in, votes and
+"""Rate limits: one mechanism for the appeal beacon, sign-up and sign-in now, and votes and
 suggestions next.
 
 Each use names a scope and its own limit, period and failure mode:

@@ -328,3 +328,11 @@ def test_rich_text_set_in_code_is_sanitised_when_saved(home):
     assert "script" not in page.intro and "javascript:" not in page.intro
     assert "onclick" not in page.other_ways
     assert "Join" in page.intro and "Share" in page.other_ways
+
+
+def test_an_editor_previews_the_page_with_its_form(signup_page, tier, admin_user, rf):
+    request = rf.get("/admin/")
+    request.user = admin_user
+    response = signup_page.make_preview_request(request)
+    assert response.status_code == 200
+    assert soup(response).select_one("form.patron-form .tier")
