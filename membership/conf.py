@@ -23,6 +23,11 @@ DEFAULTS = {
     "MEMBERSHIP_STRIPE_WEBHOOK_SECRET": "",  # STRIPE_WEBHOOK_SECRET: whsec_…
     "MEMBERSHIP_PATREON_WEBHOOK_SECRET": "",  # PATREON_WEBHOOK_SECRET
     "MEMBERSHIP_PATREON_CAMPAIGN_URL": "",  # PATREON_CAMPAIGN_URL: where Patreon patrons pay
+    # Seconds a link emailed to a member (confirming a sign-up, signing in) stays valid.
+    "MEMBERSHIP_TOKEN_MAX_AGE": 24 * 60 * 60,
+    # Sign-up and sign-in requests accepted per minute from one address, and for one email.
+    "MEMBERSHIP_SIGNUP_RATE_LIMIT": 5,
+    "MEMBERSHIP_SIGNIN_RATE_LIMIT": 5,
 }
 
 
@@ -56,3 +61,15 @@ def patreon_webhook_secret():
 
 def patreon_campaign_url():
     return get("MEMBERSHIP_PATREON_CAMPAIGN_URL") or ""
+
+
+def token_max_age():
+    return int(get("MEMBERSHIP_TOKEN_MAX_AGE"))
+
+
+def signup_rate_limit():
+    return int(get("MEMBERSHIP_SIGNUP_RATE_LIMIT"))
+
+
+def signin_rate_limit():
+    return int(get("MEMBERSHIP_SIGNIN_RATE_LIMIT"))

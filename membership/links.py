@@ -28,6 +28,19 @@ def _parses(url):
     return True
 
 
+def appeal_pk(value):
+    """An appeal id from trusted code or from a link's ?appeal=, else None.
+
+    Only checks its form: whether that appeal exists is for the caller to ask.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 else None
+    # ASCII digits only: str.isdigit() also accepts "²" (int() raises) and "１" (int() reads 1).
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def attributed(url, appeal_id):
     """`url` with ?appeal=<appeal_id> in its query, before any #fragment.
 

@@ -1,4 +1,4 @@
-"""Rate limits: one mechanism for the appeal beacon now, and sign-up, sign-in, votes and
+"""Rate limits: one mechanism for the appeal beacon, sign-up and sign-in now, and votes and
 suggestions next.
 
 Each use names a scope and its own limit, period and failure mode:
@@ -30,9 +30,12 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from articles.caching import mark_private
 
 from . import conf
 
@@ -105,11 +108,16 @@ def _warn_now(scope):
     return True
 
 
-def hit(request, scope, *, limit, period, fail_open):
-    """Counts one request of this reader in `scope`; at most `limit` per `period` seconds."""
+def hit(request, scope, *, limit, period, fail_open, client=None):
+    """Counts one request of this reader in `scope`; at most `limit` per `period` seconds.
+
+    `client` names who is counted when it is not the reader's address: an email address, so
+    one mailbox gets few links however many addresses ask for them.
+    """
     elapsed_windows, into_window = divmod(int(timezone.now().timestamp()), period)
     retry_after = period - into_window
-    key = cache_key(scope, elapsed_windows, client_address(request))
+    client = client_address(request) if client is None else client
+    key = cache_key(scope, elapsed_windows, client)
     try:
         count = _count(caches[conf.ratelimit_cache()], key, retry_after + EXPIRY_MARGIN)
     except Exception as error:  # noqa: BLE001 - each backend raises its own; none may be a 500
@@ -122,12 +130,20 @@ def hit(request, scope, *, limit, period, fail_open):
     return Limit(allowed=count <= limit, counted=True, retry_after=retry_after)
 
 
-def refusal(limit):
-    """The answer to a refused request: 429 over the limit, 503 when it could not count."""
+def refusal(limit, request=None):
+    """The answer to a refused request: 429 over the limit, 503 when it could not count.
+
+    Plain text for scripts (the beacon); a page for people when given their `request`.
+    """
     if limit.counted:
         message, status = _("Too many requests. Please try again later."), 429
     else:
         message, status = _("This is unavailable for a moment. Please try again later."), 503
-    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    if request is None:
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    else:
+        context = {"message": message, "retry_after": limit.retry_after}
+        response = render(request, "membership/refused.html", context, status=status)
+        mark_private(response)
     response["Retry-After"] = str(limit.retry_after)
     return response

@@ -149,3 +149,56 @@ def test_a_missing_secret_key_stops_gunicorn_without_a_traceback():
     # gunicorn's master stops instead of restarting the worker forever.
     assert result.stderr.count("Booting worker") == 1, result.stderr
     assert len(result.stderr.splitlines()) <= 12, result.stderr
+
+
+WORKER_SCRIPT = """
+import json
+
+import django
+
+django.setup()
+
+from django.core import mail
+from django.core.management import call_command
+from django.test.utils import override_settings
+from django_tasks_db.models import DBTaskResult
+
+call_command("migrate", verbosity=0, interactive=False)
+
+from membership import emails
+from membership.members import find_or_create_member
+
+membership, _ = find_or_create_member("reader@example.org")
+emails.send_link_email.enqueue("sign_in", membership.user_id, "https://news.example", "News", "en")
+mail.outbox = []
+queued = DBTaskResult.objects.count()
+with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+    sent_before = len(mail.outbox)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+print(json.dumps({
+    "queued": queued,
+    "sent_before": sent_before,
+    "sent": [message.to for message in mail.outbox],
+    "status": DBTaskResult.objects.get().status,
+}))
+"""
+
+
+def test_in_production_emails_wait_in_the_database_for_the_worker(tmp_path):
+    result = run(
+        ["-c", WORKER_SCRIPT],
+        {
+            "DJANGO_SETTINGS_MODULE": PRODUCTION,
+            "SECRET_KEY": "a-test-key",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        },
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {
+        "queued": 1,
+        "sent_before": 0,
+        "sent": [["reader@example.org"]],
+        "status": "SUCCESSFUL",
+    }

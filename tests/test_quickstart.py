@@ -1,5 +1,6 @@
 """`manage.py quickstart`: the command behind `bash .ci/start`."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,6 +10,9 @@ from django.core.management.base import CommandError
 from wagtail.models import Page
 
 from articles.models import ArticlePage
+from membership.models import SignupPage, Tier
+from newsroom.home.models import HomePage
+from tests.factories import ArticleIndexPageFactory, home_page
 
 CREATESUPERUSER = ".venv/bin/python manage.py createsuperuser"
 
@@ -150,3 +154,52 @@ def test_quickstart_leaves_a_site_an_editor_configured(db):
     Site.objects.filter(is_default_site=True).update(hostname="news.example.org", port=443)
     call_command("quickstart", "--no-serve", stdout=StringIO())
     assert Site.objects.get(is_default_site=True).hostname == "news.example.org"
+
+
+# --- Patron sign-ups -------------------------------------------------------------------------
+
+
+def test_it_adds_an_example_tier_and_a_live_sign_up_page_at_support(db, client):
+    output = quickstart("--no-serve")
+
+    [tier] = Tier.objects.all()
+    assert tier.name.startswith("Example tier")
+    assert (tier.amount, tier.currency, tier.votes_per_round, tier.active) == (
+        Decimal("3.00"),
+        "EUR",
+        1,
+        True,
+    )
+    page = SignupPage.objects.live().get()
+    assert page.get_parent().specific_class is HomePage
+    assert page.url == "/support/"
+    assert "/support/" in output
+    response = client.get("/support/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert tier.name in html
+    assert 'id="other-ways"' in html
+
+
+def test_a_second_run_adds_no_second_tier_or_page(db):
+    quickstart("--no-serve")
+    tier = Tier.objects.get()
+    tier.name = "Renamed by an editor"
+    tier.save()
+
+    output = quickstart("--no-serve")
+
+    assert list(Tier.objects.values_list("name", flat=True)) == ["Renamed by an editor"]
+    assert SignupPage.objects.count() == 1
+    assert "nothing to add" in output
+
+
+def test_an_editors_own_tiers_and_support_page_are_left_alone(db):
+    Tier.objects.create(name="Reader", amount="7.00")
+    ArticleIndexPageFactory(parent=home_page(), title="Support", slug="support")
+
+    output = quickstart("--no-serve")
+
+    assert list(Tier.objects.values_list("name", flat=True)) == ["Reader"]
+    assert not SignupPage.objects.exists()
+    assert "Another page already uses /support/" in output

@@ -1,4 +1,8 @@
-"""Payments: the Stripe and Patreon webhooks' events, each verified, read and applied once.
+"""Payments: Stripe Checkout and its customer portal, and the Stripe and Patreon webhooks'
+events, each verified, read and applied once.
+
+- `stripe_checkout` sends a confirmed member to Checkout for their tier, and to Stripe's
+  customer portal from their account;
 
 - `stripe_events` and `patreon_events` verify a provider's signature, read its event and say
   what it asks of which member;

@@ -1,2 +1,2 @@
-"""The membership app's views, one module per part: the appeal beacon, the payment providers'
-webhooks, and (to come) sign-up, sign-in and the account."""
+"""The membership app's views, one module per part: the appeal beacon, sign-up (signup),
+sign-in (sign_in), the patron's account (account), and the payment providers' webhooks."""

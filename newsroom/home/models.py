@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -23,7 +24,10 @@ class HomePage(PublicPageMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("top_story")]
-    subpage_types = ["articles.ArticleIndexPage"]
+    # The sign-up page lives under the home page, at /support/, when membership is installed.
+    subpage_types = ["articles.ArticleIndexPage"] + (
+        ["membership.SignupPage"] if apps.is_installed("membership") else []
+    )
     max_count_per_parent = 1
 
     class Meta:

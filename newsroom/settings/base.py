@@ -161,6 +161,10 @@ MEMBERSHIP_STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 MEMBERSHIP_PATREON_WEBHOOK_SECRET = os.environ.get("PATREON_WEBHOOK_SECRET", "")
 MEMBERSHIP_PATREON_CAMPAIGN_URL = os.environ.get("PATREON_CAMPAIGN_URL", "")
 
+# Background work (django-tasks): emails to members, and Wagtail's own index updates. Here it
+# runs inline, in the request; production queues it in the database for a worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -245,7 +249,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": [SELF, "https:"],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Stripe's Checkout and customer portal: our forms redirect there.
+        "form-action": [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
         "frame-ancestors": [SELF],
     },
 }

@@ -7,6 +7,7 @@ import pytest
 import redis
 
 from tests.conftest import IN_CI
+from tests.membership.factories import SignupPageFactory, TierFactory
 
 # A database of its own on the local Redis; keys carry a per-test prefix, so parallel workers
 # never meet, and each test deletes its own.
@@ -51,3 +52,13 @@ def redis_ratelimit_cache(settings):
     if stored := keys():
         client.delete(*stored)
     client.close()
+
+
+@pytest.fixture
+def tier(db):
+    return TierFactory(name="Coffee", amount="3.00", stripe_price_id="price_coffee")
+
+
+@pytest.fixture
+def signup_page(home):
+    return SignupPageFactory(parent=home)

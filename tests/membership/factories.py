@@ -1,9 +1,12 @@
-"""factory_boy factory for the patron Appeal snippet."""
+"""factory_boy factories for the membership app: appeals, tiers, the sign-up page."""
+
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
-from membership.models import Appeal
+from membership.models import Appeal, SignupPage, Tier
+from tests.factories import PublishedPageFactory
 
 
 class AppealFactory(DjangoModelFactory):
@@ -48,3 +51,27 @@ class AppealFactory(DjangoModelFactory):
         if live:
             revision.publish()
         return model_class.objects.get(pk=appeal.pk)
+
+
+class TierFactory(DjangoModelFactory):
+    class Meta:
+        model = Tier
+
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    amount = Decimal("5.00")
+    currency = "EUR"
+    perks = "A vote each round\nFewer appeals"
+    votes_per_round = 2
+
+
+class SignupPageFactory(PublishedPageFactory):
+    """A live sign-up page at /support/ under the home page."""
+
+    class Meta:
+        model = SignupPage
+
+    title = "Support us"
+    slug = "support"
+    intro = "<p>Become a patron.</p>"
+    consent_text = "Yes, email me about my membership."
+    other_ways = "<p>Tell a friend about us.</p>"

@@ -1,4 +1,5 @@
-"""Set up a local site in one go: migrate, import the seed story, explain sign-in, serve."""
+"""Set up a local site in one go: migrate, import the seed story, add the sign-up page,
+explain sign-in, serve."""
 
 import os
 import sys
@@ -29,8 +30,8 @@ def browser_url(addrport):
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database, import the seed stories, explain how to sign in to the admin, "
-        "then serve the site with runserver."
+        "Migrate the database, import the seed stories, add an example tier and the sign-up "
+        "page, explain how to sign in to the admin, then serve the site with runserver."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +59,12 @@ class Command(BaseCommand):
             call_command("import_seed", stdout=self.stdout, stderr=self.stderr)
         else:
             self.stderr.write(_("The import_seed command is not installed; no stories imported."))
+
+        self.heading(_("Setting up patron sign-ups…"))
+        if "membership_examples" in get_commands():
+            call_command("membership_examples", stdout=self.stdout, stderr=self.stderr)
+        else:
+            self.stdout.write(_("Membership is not installed; no sign-up page."))
 
         self.point_default_site_at(url)
 
