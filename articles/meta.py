@@ -6,6 +6,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from . import conf
+
 
 def document_title(*parts, site_name, page_number=1):
     """The <title>: its parts, "page N" past the first page, then the site's name."""
@@ -24,6 +26,22 @@ def byline(authors):
     # Each name is escaped above; the rest is our own translated text.
     joined = mark_safe(get_text_list(names, _("and")))  # noqa: S308
     return format_html(_("By {names}"), names=joined)
+
+
+class PageMetaMixin:
+    """A Wagtail page's context names the site and holds the page's <title>, canonical URL
+    and share title (the Wagtail Site's name, then WAGTAIL_SITE_NAME: conf.site_name)."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        site_name = conf.site_name(Site.find_for_request(request))
+        context["site_name"] = site_name
+        context["document_title"] = document_title(
+            self.seo_title or self.title, site_name=site_name
+        )
+        context["canonical_url"] = self.full_url
+        context["share_title"] = self.seo_title or self.title
+        return context
 
 
 def absolute_url(request, url):

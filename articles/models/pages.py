@@ -17,10 +17,10 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageManager, Site
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
-from .. import conf, insertions, meta, read_also
+from .. import insertions, meta, read_also
 from ..blocks import ArticleBodyBlock, shown_to_readers
 from ..caching import mark_private, mark_public
 from ..panels import ReadAlsoStatusPanel
@@ -33,11 +33,11 @@ from ..queries import (
 from .settings import ArticleSettings
 
 
-class PublicPageMixin:
+class PublicPageMixin(meta.PageMetaMixin):
     """A public page: the same HTML for every anonymous reader, so shared caches may hold it.
 
-    Its context names the site and holds the page's <title> and canonical URL. A page behind
-    a view restriction (login, password, group) is never marked public.
+    Its context names the site and holds the page's <title> and canonical URL (PageMetaMixin).
+    A page behind a view restriction (login, password, group) is never marked public.
     """
 
     def get_view_restrictions(self):
@@ -57,17 +57,6 @@ class PublicPageMixin:
         if self.get_view_restrictions():
             return mark_private(response)
         return mark_public(response)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        site_name = conf.site_name(Site.find_for_request(request))
-        context["site_name"] = site_name
-        context["document_title"] = meta.document_title(
-            self.seo_title or self.title, site_name=site_name
-        )
-        context["canonical_url"] = self.full_url
-        context["share_title"] = self.seo_title or self.title
-        return context
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)

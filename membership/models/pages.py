@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from articles import conf as articles_conf
 from articles import meta
 from articles.caching import mark_private
 
@@ -29,7 +28,7 @@ RICH_TEXT_FIELDS = ("intro", "other_ways", "sent_text", "next_steps_text")
 OTHER_WAYS_ANCHOR = "other-ways"
 
 
-class SignupPage(RoutablePageMixin, Page):
+class SignupPage(meta.PageMetaMixin, RoutablePageMixin, Page):
     intro = RichTextField(
         _("intro"),
         blank=True,
@@ -109,13 +108,6 @@ class SignupPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        site_name = articles_conf.site_name(Site.find_for_request(request))
-        context["site_name"] = site_name
-        context["document_title"] = meta.document_title(
-            self.seo_title or self.title, site_name=site_name
-        )
-        context["canonical_url"] = self.full_url
-        context["share_title"] = self.seo_title or self.title
         context["other_ways_anchor"] = OTHER_WAYS_ANCHOR
         return context
 
