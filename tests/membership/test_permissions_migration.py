@@ -25,7 +25,7 @@ MODERATORS = EDITORS | {
 def appeal_permissions(group_name):
     return set(
         Group.objects.get(name=group_name)
-        .permissions.filter(content_type__app_label="membership")
+        .permissions.filter(content_type__app_label="membership", content_type__model="appeal")
         .values_list("codename", flat=True)
     )
 
