@@ -6,7 +6,8 @@ The one place for these rules:
   staff). The member's Django user is named after a hash of the normalised email, so the
   database's unique username makes two concurrent sign-ups for one email one member.
 - Members have no usable password and no admin access.
-- A status change records when it happened. A change that comes from a payment provider's
+- A status change records when it happened, and decides whether the member's votes in open
+  rounds count (`voting.sync_counted_votes`). A change that comes from a payment provider's
   event carries the event's own time: an event older than the last one applied is ignored,
   so events that arrive out of order never move a membership backwards.
 - Deleting a member erases the person: their user, email, name and provider ids, and their
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from . import voting
 from .models import Membership
 
 USERNAME_PREFIX = "member-"
@@ -102,6 +104,8 @@ def change_status(membership, status, *, source=None, tier=None, event_time=None
             fields.add(field)
     if fields:
         locked.save(update_fields=sorted(fields))
+    if "status" in fields:
+        voting.sync_counted_votes(locked)
     # The caller's instance follows what was saved.
     for field in fields:
         setattr(membership, field, getattr(locked, field))

@@ -4,6 +4,7 @@ from .pages import SignupPage
 from .settings import MembershipSettings
 from .stats import AppealDay
 from .tokens import UsedToken
+from .voting import Topic, Vote, VotingRound
 
 __all__ = [
     "Appeal",
@@ -12,6 +13,9 @@ __all__ = [
     "MembershipSettings",
     "SignupPage",
     "Tier",
+    "Topic",
     "UsedToken",
+    "Vote",
+    "VotingRound",
     "WebhookEvent",
 ]
