@@ -147,3 +147,9 @@ def refusal(limit, request=None):
         mark_private(response)
     response["Retry-After"] = str(limit.retry_after)
     return response
+
+
+def hit_write(request, scope, *, limit, client=None):
+    """A write (sign-up, sign-in, a vote, a suggestion): at most `limit` a minute, and refused
+    when the cache cannot count."""
+    return hit(request, scope, limit=limit, period=60, fail_open=False, client=client)

@@ -8,20 +8,8 @@ from ..members import get_member, normalise_email
 from ..patron_forms import EmailForm
 from .responses import SeeOther, link_problem, page, private
 
-PERIOD = 60  # seconds: the sign-in rate limits are per minute
 SENT = "sent"
 SIGNED_OUT = "signed-out"
-
-
-def _limit(request, scope, client=None):
-    return ratelimit.hit(
-        request,
-        scope,
-        limit=conf.signin_rate_limit(),
-        period=PERIOD,
-        fail_open=False,
-        client=client,
-    )
 
 
 @private
@@ -30,14 +18,16 @@ def sign_in(request):
     """GET: the email form. POST: email a sign-in link to that address if it is a member's,
     and answer exactly as for an address we do not know."""
     if request.method == "POST":
-        limit = _limit(request, "signin")
+        limit = ratelimit.hit_write(request, "signin", limit=conf.signin_rate_limit())
         if not limit.allowed:
             return ratelimit.refusal(limit, request)
         form = EmailForm(request.POST)
         if not form.is_valid():
             return page(request, "membership/sign_in.html", {"form": form}, status=400)
         email = form.cleaned_data["email"]
-        limit = _limit(request, "signin-email", client=normalise_email(email))
+        limit = ratelimit.hit_write(
+            request, "signin-email", limit=conf.signin_rate_limit(), client=normalise_email(email)
+        )
         if not limit.allowed:
             return ratelimit.refusal(limit, request)
         membership = get_member(email)

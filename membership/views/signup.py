@@ -13,19 +13,6 @@ from ..patron_forms import HONEYPOT, SignupForm
 from ..payments import stripe_checkout
 from .responses import SeeOther, link_problem, page, private
 
-PERIOD = 60  # seconds: the sign-up rate limits are per minute
-
-
-def _limit(request, scope, client=None):
-    return ratelimit.hit(
-        request,
-        scope,
-        limit=conf.signup_rate_limit(),
-        period=PERIOD,
-        fail_open=False,
-        client=client,
-    )
-
 
 @private
 @require_POST
@@ -33,7 +20,7 @@ def sign_up(request, page_id):
     """The SignupPage's form. Answers the same, "check your inbox", whether the email was
     new, pending or a patron's, and for a bot that filled the honeypot."""
     signup_page = get_object_or_404(SignupPage.objects.live(), pk=page_id)
-    limit = _limit(request, "signup")
+    limit = ratelimit.hit_write(request, "signup", limit=conf.signup_rate_limit())
     if not limit.allowed:
         return ratelimit.refusal(limit, request)
     if request.POST.get(HONEYPOT):
@@ -42,7 +29,12 @@ def sign_up(request, page_id):
     if not form.is_valid():
         return signup_page.render_form(request, form, status=400)
     data = form.cleaned_data
-    limit = _limit(request, "signup-email", client=normalise_email(data["email"]))
+    limit = ratelimit.hit_write(
+        request,
+        "signup-email",
+        limit=conf.signup_rate_limit(),
+        client=normalise_email(data["email"]),
+    )
     if not limit.allowed:
         return ratelimit.refusal(limit, request)
     membership, email = signup.sign_up(
