@@ -25,6 +25,8 @@ DELETE_ROUND = "membership.round.delete"
 # Topics that a merge may not move votes into: they are out of the running.
 CLOSED_TO_MERGES = (Topic.Status.MERGED, Topic.Status.DECLINED)
 
+GONE = _("That topic no longer exists: someone has deleted it.")
+
 
 class Refused(Exception):
     """The change can't be made (the message says why); nothing was changed."""
@@ -56,7 +58,10 @@ def why_not_merge(topic, into, now=None):
 
 
 def _locked(topic):
-    return Topic.objects.select_for_update().select_related("round").get(pk=topic.pk)
+    try:
+        return Topic.objects.select_for_update().select_related("round").get(pk=topic.pk)
+    except Topic.DoesNotExist:
+        raise Refused(GONE) from None
 
 
 def _waiting(topic):
@@ -110,6 +115,8 @@ def merge(topic, into, user):
         .filter(pk__in=[topic.pk, into.pk])
         .order_by("pk")
     }
+    if topic.pk not in locked or into.pk not in locked:
+        raise Refused(GONE)
     topic, into = locked[topic.pk], locked[into.pk]
     if problem := why_not_merge(topic, into):
         raise Refused(problem)

@@ -150,7 +150,7 @@ class ModerateTopicView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templ
             return action()
         except moderation.Refused as refusal:
             messages.error(request, refusal.message)
-            return redirect(request.path)
+            return redirect(self.back_url)
 
     def approve(self):
         moderation.approve(self.topic, self.request.user)

@@ -237,6 +237,14 @@ def test_only_article_pages_cover_a_topic(staff, topics, home, news, chosen):
     assert not ports.covered_by.exists()
 
 
+def test_the_page_types_that_cover_a_topic_are_a_setting(staff, topics, home, settings):
+    settings.MEMBERSHIP_COVERAGE_PAGE_TYPES = ["home.HomePage"]
+    ports = topics["ports"]
+    response = staff.post(reverse("topics:edit", args=[ports.pk]), form_data(covered_by=home.pk))
+    assert response.status_code == 302
+    assert list(ports.covered_by.all()) == [home.page_ptr]
+
+
 # --- Deleting ------------------------------------------------------------------------------------
 
 

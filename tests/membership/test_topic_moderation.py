@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from membership import voting
 from membership.models import Topic, Vote
+from membership.staff import moderation
 from tests.membership.staff import staff_user
 from tests.membership.voting_staff import (
     editor,
@@ -258,6 +259,17 @@ def test_a_topic_merged_meanwhile_is_not_merged_again(staff, spring, idea, buses
     assert "has already been merged" in response.content.decode()  # ... and this one is told
     idea.refresh_from_db()
     assert idea.merged_into == other
+
+
+def test_a_topic_deleted_meanwhile_is_reported_not_a_crash(staff, spring, idea, buses):
+    stale_idea, stale_buses = Topic.objects.get(pk=idea.pk), Topic.objects.get(pk=buses.pk)
+    Topic.objects.filter(pk=buses.pk).delete()
+    with pytest.raises(moderation.Refused, match="no longer exists"):
+        moderation.merge(stale_idea, stale_buses, staff.user)
+    Topic.objects.filter(pk=idea.pk).delete()
+    for change in (moderation.approve, moderation.decline):
+        with pytest.raises(moderation.Refused, match="no longer exists"):
+            change(stale_idea, staff.user)
 
 
 def test_open_topics_can_be_merged_from_the_listing(staff, spring, buses):
