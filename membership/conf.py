@@ -28,6 +28,8 @@ DEFAULTS = {
     # Sign-up and sign-in requests accepted per minute from one address, and for one email.
     "MEMBERSHIP_SIGNUP_RATE_LIMIT": 5,
     "MEMBERSHIP_SIGNIN_RATE_LIMIT": 5,
+    # The page types staff may choose as the articles that covered a topic ("app.Model").
+    "MEMBERSHIP_COVERAGE_PAGE_TYPES": ["articles.ArticlePage"],
 }
 
 
@@ -73,3 +75,7 @@ def signup_rate_limit():
 
 def signin_rate_limit():
     return int(get("MEMBERSHIP_SIGNIN_RATE_LIMIT"))
+
+
+def coverage_page_types():
+    return list(get("MEMBERSHIP_COVERAGE_PAGE_TYPES"))

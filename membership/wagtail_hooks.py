@@ -12,11 +12,14 @@ from articles.insertions import HOOK_NAME as INSERT_INTO_ARTICLE
 from .models import Appeal
 from .placement import appeal_insertions
 from .reports import PERMISSION, AppealReportView
-from .staff import status
+from .staff import moderation, status
 from .staff.access import can_see_memberships
 from .staff.dashboard import PatronsPanel
 from .staff.memberships import MembershipViewSet
+from .staff.rounds import VotingRoundViewSet
+from .staff.suggestions import SuggestionViewSet
 from .staff.tiers import TierViewSet
+from .staff.topics import TopicViewSet
 
 # The appeal (and the view-counting script) in every article.
 hooks.register(INSERT_INTO_ARTICLE, appeal_insertions)
@@ -85,6 +88,22 @@ def register_patrons_viewsets():
 
 # Staff's changes of a membership's status, named in the audit log.
 hooks.register("register_log_actions", status.register_log_actions)
+
+
+class VotingViewSetGroup(ViewSetGroup):
+    menu_label = _("Voting")
+    menu_icon = "list-ol"
+    menu_order = 240
+    items = (VotingRoundViewSet, TopicViewSet, SuggestionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_voting_viewsets():
+    return VotingViewSetGroup()
+
+
+# Staff's approvals, declines, status changes, merges and deletions, named in the audit log.
+hooks.register("register_log_actions", moderation.register_log_actions)
 
 
 @hooks.register("construct_homepage_panels")
