@@ -106,6 +106,12 @@ def _locked_member(membership):
     return locked
 
 
+def _locked_topic(topic):
+    """The topic's row, locked after the member's: a merge, which locks members first and then
+    topics, never lands between a vote's checks and its write."""
+    return Topic.objects.select_for_update(of=("self",)).select_related("round").get(pk=topic.pk)
+
+
 def _ballot(member, topic, voted):
     shown = count(topic) if topic.round.shows_counts() else None
     return Ballot(
@@ -119,7 +125,7 @@ def cast(membership, topic, *, notify=False, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         member = _locked_member(membership)
-        topic = Topic.objects.select_related("round").get(pk=topic.pk)
+        topic = _locked_topic(topic)
         _check_open(topic, now)
         existing = Vote.objects.filter(member=member, topic=topic).first()
         if existing is None:
@@ -142,7 +148,7 @@ def withdraw(membership, topic, *, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         member = _locked_member(membership)
-        topic = Topic.objects.select_related("round").get(pk=topic.pk)
+        topic = _locked_topic(topic)
         _check_open(topic, now)
         deleted, _ = Vote.objects.filter(member=member, topic=topic).delete()
         if not deleted:
@@ -166,6 +172,16 @@ def merge(topic, into):
     both keeps one vote (asking to be told if either did) and gets the other back."""
     if topic.pk == into.pk or topic.round_id != into.round_id:
         raise ValueError("A topic merges into another topic of its round.")
+    # Locks in the order cast() takes them, members then topics, so the two never deadlock
+    # and no vote lands on the topic while it merges.
+    voters = Vote.objects.filter(topic__in=[topic, into], member__isnull=False)
+    list(
+        Membership.objects.select_for_update()
+        .filter(pk__in=voters.values("member_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    list(Topic.objects.select_for_update().filter(pk__in=[topic.pk, into.pk]).order_by("pk"))
     for vote in Vote.objects.select_for_update().filter(topic=topic):
         target = Vote.objects.filter(topic=into, member=vote.member).first()
         if vote.member_id is None or target is None:
