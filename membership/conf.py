@@ -28,6 +28,11 @@ DEFAULTS = {
     # Sign-up and sign-in requests accepted per minute from one address, and for one email.
     "MEMBERSHIP_SIGNUP_RATE_LIMIT": 5,
     "MEMBERSHIP_SIGNIN_RATE_LIMIT": 5,
+    # Votes (and withdrawals) accepted per member per minute: enough for a patron clicking
+    # through a whole round, too few for a script.
+    "MEMBERSHIP_VOTE_RATE_LIMIT": 60,
+    # Topic suggestions accepted per member per minute (each round also caps them at 3).
+    "MEMBERSHIP_SUGGEST_RATE_LIMIT": 5,
 }
 
 
@@ -73,3 +78,11 @@ def signup_rate_limit():
 
 def signin_rate_limit():
     return int(get("MEMBERSHIP_SIGNIN_RATE_LIMIT"))
+
+
+def vote_rate_limit():
+    return int(get("MEMBERSHIP_VOTE_RATE_LIMIT"))
+
+
+def suggest_rate_limit():
+    return int(get("MEMBERSHIP_SUGGEST_RATE_LIMIT"))
