@@ -406,3 +406,24 @@ def test_the_results_page_costs_the_same_for_10_and_100_topics(
     hundred, _ = queries_for(client, django_assert_max_num_queries, url, 11)
     assert ten == hundred
     print(f"results page: {ten} queries")  # noqa: T201
+
+
+def test_editors_preview_the_page_with_the_round_open_now(admin_client, topics_page, voting_round):
+    TopicFactory(round=voting_round, title="Previewed topic")
+    response = admin_client.get(f"/admin/pages/{topics_page.pk}/view_draft/")
+    assert response.status_code == 200
+    assert "Previewed topic" in topic_titles(response)
+    assert "Patrons choose." in soup(response).select_one(".topics__intro").get_text()
+
+
+def test_an_intro_set_in_code_is_sanitised(home):
+    TopicsPage.objects.all().delete()
+    page = TopicsPage(
+        title="Topics",
+        slug="topics",
+        intro='<p onclick="steal()">Vote<script>alert(1)</script></p>',
+    )
+    home.add_child(instance=page)
+    intro = TopicsPage.objects.get(pk=page.pk).intro
+    assert "script" not in intro and "onclick" not in intro
+    assert "Vote" in intro
