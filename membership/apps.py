@@ -10,6 +10,6 @@ class MembershipConfig(AppConfig):
     def ready(self):
         from articles.signals import closing_passage_found
 
-        from . import seed, signal_handlers  # noqa: F401 - connects its receivers
+        from . import coverage, seed, signal_handlers  # noqa: F401 - connect their receivers
 
         closing_passage_found.connect(seed.appeal_from_passage, dispatch_uid="membership_seed")

@@ -1,9 +1,10 @@
-"""The appeal's static script and its Subresource Integrity / CSP hash.
+"""The app's static scripts (the appeal's, the topics page's) and their Subresource
+Integrity / CSP hashes.
 
-The script is loaded with integrity="<hash>", and a Content Security Policy allows it by the
+Each script is loaded with integrity="<hash>", and a Content Security Policy allows it by the
 same hash. A project's settings hash the shipped file by its path (`STATIC_DIR`), since
 settings load before the staticfiles finders can run; the integrity attribute hashes the file
-as served. A check reports a policy that lists script hashes but not the served script's.
+as served. A check reports a policy that lists script hashes but not the served scripts'.
 """
 
 import base64
@@ -17,6 +18,8 @@ from django.core import checks
 
 APPEAL_SCRIPT = "membership/appeal.js"
 APPEAL_STYLES = "membership/appeal.css"
+TOPICS_SCRIPT = "membership/topics.js"
+SCRIPTS = (APPEAL_SCRIPT, TOPICS_SCRIPT)
 # The app's own static files, as shipped.
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -39,25 +42,29 @@ def script_hash(path=APPEAL_SCRIPT):
 
 
 @checks.register(checks.Tags.security)
-def check_policy_allows_appeal_script(app_configs, **kwargs):
-    """A policy that allows scripts by hash must list the served appeal script's hash, or
-    browsers block it (no frequency caps, no dismissal, no counts)."""
+def check_policy_allows_scripts(app_configs, **kwargs):
+    """A policy that allows scripts by hash must list each served script's hash, or browsers
+    block it (the appeal: no frequency caps, no dismissal, no counts; the topics page: no
+    instant votes)."""
     policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
     directives = policy.get("DIRECTIVES") or {}
     sources = directives.get("script-src") or directives.get("default-src") or []
-    if not finders.find(APPEAL_SCRIPT) or not any(
-        str(source).startswith(HASH_PREFIXES) for source in sources
-    ):
+    if not any(str(source).startswith(HASH_PREFIXES) for source in sources):
         return []
-    digest = f"'{script_hash()}'"
-    if digest in sources:
-        return []
-    return [
-        checks.Error(
-            f"The Content Security Policy allows scripts by hash, but not the appeal script "
-            f"{APPEAL_SCRIPT} as served: browsers will block it.",
-            hint=f"Add {digest} to CONTENT_SECURITY_POLICY's script-src "
-            f"(membership.assets.file_hash() hashes a file).",
-            id="membership.E001",
+    errors = []
+    for script in SCRIPTS:
+        if not finders.find(script):
+            continue
+        digest = f"'{script_hash(script)}'"
+        if digest in sources:
+            continue
+        errors.append(
+            checks.Error(
+                f"The Content Security Policy allows scripts by hash, but not the script "
+                f"{script} as served: browsers will block it.",
+                hint=f"Add {digest} to CONTENT_SECURITY_POLICY's script-src "
+                f"(membership.assets.file_hash() hashes a file).",
+                id="membership.E001",
+            )
         )
-    ]
+    return errors

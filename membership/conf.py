@@ -30,6 +30,11 @@ DEFAULTS = {
     "MEMBERSHIP_SIGNIN_RATE_LIMIT": 5,
     # The page types staff may choose as the articles that covered a topic ("app.Model").
     "MEMBERSHIP_COVERAGE_PAGE_TYPES": ["articles.ArticlePage"],
+    # Votes (and withdrawals) accepted per member per minute: enough for a patron clicking
+    # through a whole round, too few for a script.
+    "MEMBERSHIP_VOTE_RATE_LIMIT": 60,
+    # Topic suggestions accepted per member per minute (each round also caps them at 3).
+    "MEMBERSHIP_SUGGEST_RATE_LIMIT": 5,
 }
 
 
@@ -79,3 +84,11 @@ def signin_rate_limit():
 
 def coverage_page_types():
     return list(get("MEMBERSHIP_COVERAGE_PAGE_TYPES"))
+
+
+def vote_rate_limit():
+    return int(get("MEMBERSHIP_VOTE_RATE_LIMIT"))
+
+
+def suggest_rate_limit():
+    return int(get("MEMBERSHIP_SUGGEST_RATE_LIMIT"))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appeal
+from .models.voting import TOPIC_DESCRIPTION_MAX, TOPIC_TITLE_MAX
 
 MAX_ID_DIGITS = 18  # fits a 64-bit primary key
 
@@ -52,3 +53,26 @@ class BeaconForm(forms.Form):
         if set(data) != set(self.fields) or any(len(data.getlist(name)) != 1 for name in data):
             raise ValidationError(_("Send exactly one appeal and one event."), code="fields")
         return super().clean()
+
+
+class SuggestionForm(forms.Form):
+    """A patron's topic suggestion. Stored as the plain text it is, and escaped wherever it
+    is shown."""
+
+    title = forms.CharField(
+        label=_("Topic"),
+        max_length=TOPIC_TITLE_MAX,
+        error_messages={
+            "required": _("Name the topic you would like us to cover."),
+            "max_length": _("A topic has at most %(limit_value)d characters."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Why it matters (optional)"),
+        max_length=TOPIC_DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _("A description has at most %(limit_value)d characters."),
+        },
+    )

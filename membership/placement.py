@@ -16,7 +16,8 @@ from .models import Appeal
 RENDER_TIMEOUT = 60  # as selection.SNAPSHOT_TIMEOUT
 
 
-def _site_for(page, request):
+def site_for(page, request):
+    """The site serving `page`: the request's, else the page's own (else the default)."""
     if request is not None:
         site = Site.find_for_request(request)
         if site is not None:
@@ -117,7 +118,7 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
     """
     if getattr(page, "no_promotions", False):
         return view_counter(preview=preview)
-    site = _site_for(page, request)
+    site = site_for(page, request)
     snapshot = selection.load_snapshot(site)
     appeal_id = selection.select_appeal_id(page, [tag.pk for tag in tags], snapshot)
     if appeal_id is None:

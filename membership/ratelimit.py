@@ -1,5 +1,4 @@
-"""Rate limits: one mechanism for the appeal beacon, sign-up and sign-in now, and votes and
-suggestions next.
+"""Rate limits: one mechanism for the appeal beacon, sign-up, sign-in, votes and suggestions.
 
 Each use names a scope and its own limit, period and failure mode:
 
@@ -29,7 +28,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -130,19 +129,31 @@ def hit(request, scope, *, limit, period, fail_open, client=None):
     return Limit(allowed=count <= limit, counted=True, retry_after=retry_after)
 
 
-def refusal(limit, request=None):
+def refusal(limit, request=None, *, as_json=False, back_url=""):
     """The answer to a refused request: 429 over the limit, 503 when it could not count.
 
-    Plain text for scripts (the beacon); a page for people when given their `request`.
+    Plain text for scripts (the beacon), JSON for scripts that read it (the topics page's),
+    a page for people when given their `request` (with a link to `back_url`, if given).
     """
     if limit.counted:
-        message, status = _("Too many requests. Please try again later."), 429
+        error, message, status = (
+            "rate_limited",
+            _("Too many requests. Please try again later."),
+            429,
+        )
     else:
-        message, status = _("This is unavailable for a moment. Please try again later."), 503
-    if request is None:
+        error, message, status = (
+            "unavailable",
+            _("This is unavailable for a moment. Please try again later."),
+            503,
+        )
+    if as_json:
+        response = JsonResponse({"error": error, "message": str(message)}, status=status)
+        mark_private(response)
+    elif request is None:
         response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     else:
-        context = {"message": message, "retry_after": limit.retry_after}
+        context = {"message": message, "retry_after": limit.retry_after, "back_url": back_url}
         response = render(request, "membership/refused.html", context, status=status)
         mark_private(response)
     response["Retry-After"] = str(limit.retry_after)

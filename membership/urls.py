@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, beacon, sign_in, signup, webhooks
+from .views import account, beacon, sign_in, signup, topics, webhooks
 
 app_name = "membership"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("account/delete/", account.account_delete, name="account_delete"),
     path("account/payment/", account.billing_portal, name="billing_portal"),
     path("goodbye/", account.goodbye, name="goodbye"),
+    # Voting on topics (the topics page itself is a Wagtail page, TopicsPage).
+    path("topics/<int:topic_id>/vote/", topics.vote, name="vote"),
+    path("topics/suggest/", topics.suggest, name="suggest"),
 ]

@@ -14,12 +14,15 @@
 - Merging a topic into another moves its votes; a voter who voted for both keeps one vote,
   gets the other back, and keeps asking to be told if either asked.
 - Counts are always computed from the vote rows.
+- Readers see every topic of a round that has opened except suggestions waiting for
+  moderation and declined topics nobody voted for (a suggestion declined in moderation was
+  never public); a member also sees their own suggestions while they wait.
 """
 
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +40,7 @@ REFUSALS = {
     "no_votes_left": (409, _("You have no votes left in this round.")),
     "not_voted": (409, _("You have not voted for this topic.")),
     "too_many_suggestions": (409, _("You can suggest at most 3 topics in a round.")),
+    "no_round": (409, _("No voting round is open now.")),
 }
 
 
@@ -77,6 +81,20 @@ def votes_left(membership, voting_round):
 def counted_votes():
     """The Count() of a topic's votes that count, for annotating topics."""
     return Count("votes", filter=Q(votes__counts=True))
+
+
+def public_topics():
+    """The topics readers may see (in a round that has opened): all but suggestions waiting
+    for moderation, and declined topics with no votes, which were never open."""
+    voted = Exists(Vote.objects.filter(topic=OuterRef("pk")))
+    return Topic.objects.exclude(status=Topic.Status.PROPOSED).exclude(
+        Q(status=Topic.Status.DECLINED) & ~voted
+    )
+
+
+def suggestions_left(made):
+    """How many more topics a member who suggested `made` in a round may suggest in it."""
+    return max(SUGGESTIONS_PER_ROUND - made, 0)
 
 
 def count(topic):
@@ -207,7 +225,7 @@ def suggest(membership, voting_round, *, title, description="", now=None):
         if now >= voting_round.closes_at:
             raise Refused("round_closed")
         made = Topic.objects.filter(round=voting_round, suggested_by=member).count()
-        if made >= SUGGESTIONS_PER_ROUND:
+        if not suggestions_left(made):
             raise Refused("too_many_suggestions")
         return Topic.objects.create(
             round=voting_round,

@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from articles.insertions import HOOK_NAME as INSERT_INTO_ARTICLE
 
+from .article_coverage import voted_for_this
 from .models import Appeal
 from .placement import appeal_insertions
 from .reports import PERMISSION, AppealReportView
@@ -21,7 +22,9 @@ from .staff.suggestions import SuggestionViewSet
 from .staff.tiers import TierViewSet
 from .staff.topics import TopicViewSet
 
-# The appeal (and the view-counting script) in every article.
+# "Patrons voted for this" in articles that covered a topic, registered first so it ends the
+# story, before the appeal; then the appeal (and the view-counting script) in every article.
+hooks.register(INSERT_INTO_ARTICLE, voted_for_this)
 hooks.register(INSERT_INTO_ARTICLE, appeal_insertions)
 
 

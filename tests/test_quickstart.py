@@ -1,16 +1,19 @@
 """`manage.py quickstart`: the command behind `bash .ci/start`."""
 
+import datetime
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from wagtail.models import Page
 
 from articles.models import ArticlePage
-from membership.models import SignupPage, Tier
+from membership.models import SignupPage, Tier, Topic, TopicsPage, VotingRound
 from newsroom.home.models import HomePage
 from tests.factories import ArticleIndexPageFactory, home_page
 
@@ -203,3 +206,59 @@ def test_an_editors_own_tiers_and_support_page_are_left_alone(db):
     assert list(Tier.objects.values_list("name", flat=True)) == ["Reader"]
     assert not SignupPage.objects.exists()
     assert "Another page already uses /support/" in output
+
+
+# --- Voting on topics ------------------------------------------------------------------------
+
+
+def test_it_adds_a_live_topics_page_and_an_example_round_open_for_30_days(db, client):
+    before = timezone.now()
+    output = quickstart("--no-serve")
+
+    page = TopicsPage.objects.live().get()
+    assert page.get_parent().specific_class is HomePage
+    assert page.url == "/topics/"
+    assert "/topics/" in output
+    [voting_round] = VotingRound.objects.all()
+    assert voting_round.title.startswith("Example round")
+    assert voting_round.opens_at >= before
+    assert voting_round.closes_at - voting_round.opens_at == datetime.timedelta(days=30)
+    assert voting_round == VotingRound.objects.current()
+    topics = list(voting_round.topics.all())
+    assert len(topics) == 3
+    assert all(topic.title.startswith("Example:") for topic in topics)
+    assert all(topic.status == Topic.Status.OPEN for topic in topics)
+    assert "Example round" in output
+
+    response = client.get("/topics/")
+    assert response.status_code == 200
+    text = BeautifulSoup(response.content, "html.parser").get_text()
+    for topic in topics:
+        assert topic.title in text
+
+
+def test_a_second_run_adds_no_second_topics_page_or_round(db):
+    quickstart("--no-serve")
+    voting_round = VotingRound.objects.get()
+    voting_round.topics.first().delete()
+
+    quickstart("--no-serve")
+
+    assert TopicsPage.objects.count() == 1
+    assert VotingRound.objects.get() == voting_round
+    assert voting_round.topics.count() == 2
+
+
+def test_an_editors_own_rounds_and_topics_page_are_left_alone(db):
+    now = timezone.now()
+    VotingRound.objects.create(
+        title="Ours", opens_at=now, closes_at=now + datetime.timedelta(days=3)
+    )
+    ArticleIndexPageFactory(parent=home_page(), title="Topics", slug="topics")
+
+    output = quickstart("--no-serve")
+
+    assert list(VotingRound.objects.values_list("title", flat=True)) == ["Ours"]
+    assert not Topic.objects.exists()
+    assert not TopicsPage.objects.exists()
+    assert "Another page already uses /topics/" in output

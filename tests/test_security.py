@@ -8,10 +8,17 @@ from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import path
 
-from membership.assets import file_hash, script_hash
+from membership.assets import APPEAL_SCRIPT, TOPICS_SCRIPT, file_hash, script_hash
 from newsroom import urls as project_urls
 from tests.factories import ArticlePageFactory
-from tests.membership.factories import AppealFactory
+from tests.membership.factories import (
+    AppealFactory,
+    TierFactory,
+    TopicFactory,
+    TopicsPageFactory,
+    VotingRoundFactory,
+)
+from tests.membership.voters import signed_in_patron
 
 
 def boom(request):
@@ -43,18 +50,29 @@ def script_sources(response):
     return directives["script-src"].split()
 
 
-def test_the_policy_allows_exactly_the_scripts_an_article_with_an_appeal_loads(client, news):
+def loaded_scripts(response):
+    """The integrity hashes of the scripts a page loads."""
+    tags = re.findall(r"<script\b[^>]*>", response.content.decode())
+    return [re.search(r' integrity="([^"]+)"', tag).group(1) for tag in tags if " src=" in tag]
+
+
+def test_the_policy_allows_exactly_the_scripts_the_site_loads(client, news, home):
+    """The appeal's script on articles, the topics page's for a signed-in patron: nothing
+    else runs, and each runs by its hash."""
     article = ArticlePageFactory(parent=news)
     AppealFactory(heading="Keep the presses running")
+    TopicsPageFactory(parent=home)
+    TopicFactory(round=VotingRoundFactory())
     response = client.get(article.url)
-    html = response.content.decode()
-    assert "Keep the presses running" in html
-    scripts = re.findall(r"<script\b[^>]*>", html)
-    integrity = [
-        re.search(r' integrity="([^"]+)"', tag).group(1) for tag in scripts if " src=" in tag
-    ]
-    assert integrity  # the appeal's script, loaded by its hash
-    assert script_sources(response) == [f"'{digest}'" for digest in dict.fromkeys(integrity)]
+    assert "Keep the presses running" in response.content.decode()
+    patron_client = Client()
+    signed_in_patron(patron_client, "reader@example.org", TierFactory(votes_per_round=3))
+    topics = patron_client.get("/topics/")
+
+    loaded = loaded_scripts(response) + loaded_scripts(topics)
+    assert len(set(loaded)) == 2  # the appeal's script and the topics page's, by their hashes
+    for page in (response, topics):
+        assert sorted(script_sources(page)) == sorted(f"'{digest}'" for digest in set(loaded))
 
 
 @pytest.fixture
@@ -76,11 +94,22 @@ def test_a_policy_that_would_block_the_served_appeal_script_fails_the_checks(own
 
 def test_the_checks_pass_once_the_policy_allows_the_served_script(settings, own_appeal_script):
     directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    sources = [f"'{file_hash(own_appeal_script)}'", f"'{script_hash(TOPICS_SCRIPT)}'"]
     settings.CONTENT_SECURITY_POLICY = {
         **settings.CONTENT_SECURITY_POLICY,
-        "DIRECTIVES": {**directives, "script-src": [f"'{file_hash(own_appeal_script)}'"]},
+        "DIRECTIVES": {**directives, "script-src": sources},
     }
     call_command("check")
+
+
+def test_a_policy_without_the_topics_script_fails_the_checks(settings):
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {**directives, "script-src": [f"'{script_hash(APPEAL_SCRIPT)}'"]},
+    }
+    with pytest.raises(SystemCheckError, match=re.escape(TOPICS_SCRIPT)):
+        call_command("check")
 
 
 def test_the_admin_keeps_its_own_rules(admin_client):

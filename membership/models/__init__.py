@@ -1,6 +1,6 @@
 from .appeals import Appeal
 from .members import Membership, Tier, WebhookEvent
-from .pages import SignupPage
+from .pages import SignupPage, TopicsPage
 from .settings import MembershipSettings
 from .stats import AppealDay
 from .tokens import UsedToken
@@ -14,6 +14,7 @@ __all__ = [
     "SignupPage",
     "Tier",
     "Topic",
+    "TopicsPage",
     "UsedToken",
     "Vote",
     "VotingRound",

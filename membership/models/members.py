@@ -72,6 +72,22 @@ class Tier(index.Indexed, models.Model):
         return [line.strip() for line in self.perks.splitlines() if line.strip()]
 
 
+class MembershipQuerySet(models.QuerySet):
+    def signed_in(self, request):
+        """The membership (with its tier) of the user signed in to `request`, or None.
+
+        Reads the session: ask only when the request carries a session cookie
+        (membership.readers.is_personal), or the answer stops being cacheable.
+        """
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        membership = self.select_related("tier").filter(user_id=user.pk).first()
+        if membership is not None:
+            membership.user = user
+        return membership
+
+
 class Membership(models.Model):
     """A person's patron status. Every field but the user has a default."""
 
@@ -140,6 +156,8 @@ class Membership(models.Model):
     )
     # The last confirmation email sent, so a repeated sign-up re-sends at most once a minute.
     last_email_at = models.DateTimeField(null=True, blank=True, default=None, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

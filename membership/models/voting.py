@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 TOPIC_TITLE_MAX = 120
 TOPIC_DESCRIPTION_MAX = 1000
+# The largest primary key a URL may name: a bigger number would overflow the database's
+# 64-bit integer (a 500), so it is simply not found.
+MAX_ID = 2**63 - 1
 
 
 class VotingRoundQuerySet(models.QuerySet):

@@ -24,9 +24,12 @@ class HomePage(PublicPageMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("top_story")]
-    # The sign-up page lives under the home page, at /support/, when membership is installed.
+    # The sign-up page (/support/) and the topics page (/topics/) live under the home page,
+    # when membership is installed.
     subpage_types = ["articles.ArticleIndexPage"] + (
-        ["membership.SignupPage"] if apps.is_installed("membership") else []
+        ["membership.SignupPage", "membership.TopicsPage"]
+        if apps.is_installed("membership")
+        else []
     )
     max_count_per_parent = 1
 

@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from membership.assets import APPEAL_SCRIPT, STATIC_DIR, file_hash
+from membership.assets import SCRIPTS, STATIC_DIR, file_hash
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -232,15 +232,15 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 
 # Content Security Policy for the public site (django-csp). Scripts run only by hash: the
-# appeal's script is loaded with integrity="" of the same hash (membership.assets, whose
-# check fails if the script as served has another). No per-request nonce, so pages stay
-# cacheable. The Wagtail admin and documents keep their own rules, and the error pages
-# (newsroom.views.server_error) style themselves inline and carry no policy.
+# appeal's and the topics page's scripts are loaded with integrity="" of the same hash
+# (membership.assets, whose check fails if a script as served has another). No per-request
+# nonce, so pages stay cacheable. The Wagtail admin and documents keep their own rules, and
+# the error pages (newsroom.views.server_error) style themselves inline and carry no policy.
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/documents/"],
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [f"'{file_hash(STATIC_DIR / APPEAL_SCRIPT)}'"],
+        "script-src": [f"'{file_hash(STATIC_DIR / script)}'" for script in SCRIPTS],
         "style-src": [SELF],
         "img-src": [SELF, "data:", "https:"],
         "font-src": [SELF],

@@ -1,54 +1,12 @@
 """Publishing or unpublishing an article purges every cached page that shows it.
 
-The purges go to a real HTTP cache stand-in: a server on loopback that records the PURGE
-requests Wagtail's HTTP frontend-cache backend sends it.
+The purges go to a real HTTP cache stand-in (the `purged` fixture, tests/conftest.py): a
+server on loopback that records the PURGE requests Wagtail's HTTP frontend-cache backend
+sends it.
 """
-
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory, add_read_also, seed_shaped_body
-
-
-class PurgeRecorder(BaseHTTPRequestHandler):
-    def do_PURGE(self):  # noqa: N802 - the HTTP method's name
-        self.server.purged.append(f"http://{self.headers['Host']}{self.path}")
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def cache_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
-    server.purged = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def purged(settings, cache_server):
-    settings.WAGTAILFRONTENDCACHE = {
-        "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{cache_server.server_port}",
-        }
-    }
-    return cache_server.purged
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs the on-commit callbacks of what happens in its block, as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_publishing_purges_the_article_and_everything_that_lists_it(news, purged, committed):

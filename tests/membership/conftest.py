@@ -7,7 +7,12 @@ import pytest
 import redis
 
 from tests.conftest import IN_CI
-from tests.membership.factories import SignupPageFactory, TierFactory
+from tests.membership.factories import (
+    SignupPageFactory,
+    TierFactory,
+    TopicsPageFactory,
+    VotingRoundFactory,
+)
 
 # A database of its own on the local Redis; keys carry a per-test prefix, so parallel workers
 # never meet, and each test deletes its own.
@@ -62,3 +67,19 @@ def tier(db):
 @pytest.fixture
 def signup_page(home):
     return SignupPageFactory(parent=home)
+
+
+@pytest.fixture
+def topics_page(home):
+    return TopicsPageFactory(parent=home)
+
+
+@pytest.fixture
+def voting_round(db):
+    """Open now, for a day, with live counts."""
+    return VotingRoundFactory(title="What next?")
+
+
+@pytest.fixture
+def three_votes(db):
+    return TierFactory(name="Reporter", amount="9.00", votes_per_round=3)

@@ -1,11 +1,14 @@
-"""factory_boy factories for the membership app: appeals, tiers, the sign-up page."""
+"""factory_boy factories for the membership app: appeals, tiers, the sign-up and topics
+pages, voting rounds and topics."""
 
+import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from membership.models import Appeal, SignupPage, Tier
+from membership.models import Appeal, SignupPage, Tier, Topic, TopicsPage, VotingRound
 from tests.factories import PublishedPageFactory
 
 
@@ -75,3 +78,37 @@ class SignupPageFactory(PublishedPageFactory):
     intro = "<p>Become a patron.</p>"
     consent_text = "Yes, email me about my membership."
     other_ways = "<p>Tell a friend about us.</p>"
+
+
+class TopicsPageFactory(PublishedPageFactory):
+    """A live topics page at /topics/ under the home page."""
+
+    class Meta:
+        model = TopicsPage
+
+    title = "What should we cover next?"
+    slug = "topics"
+    intro = "<p>Patrons choose.</p>"
+
+
+class VotingRoundFactory(DjangoModelFactory):
+    """A round open now, for a day."""
+
+    class Meta:
+        model = VotingRound
+
+    title = factory.Sequence(lambda n: f"Round {n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    closes_at = factory.LazyAttribute(lambda o: o.opens_at + datetime.timedelta(days=1))
+
+
+class TopicFactory(DjangoModelFactory):
+    """An open topic of a round."""
+
+    class Meta:
+        model = Topic
+
+    round = factory.SubFactory(VotingRoundFactory)
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    description = "Why it matters."
+    status = Topic.Status.OPEN

@@ -44,3 +44,14 @@ def test_editors_see_tiers_and_memberships_and_change_nothing(member_of, client)
     listing = client.get(reverse("memberships:index"))
     assert listing.status_code == 200
     assert "reader@example.org" not in listing.content.decode()
+
+
+def test_moderators_run_rounds_and_topics_and_editors_see_them(member_of):
+    moderator, editor = member_of("Moderators"), member_of("Editors")
+    for codename in ("add_votinground", "change_votinground", "change_topic", "delete_topic"):
+        assert moderator.has_perm(f"membership.{codename}")
+        assert not editor.has_perm(f"membership.{codename}")
+    assert editor.has_perm("membership.view_votinground")
+    assert editor.has_perm("membership.view_topic")
+    for user in (moderator, editor):
+        assert not user.has_perm("membership.view_voters")
