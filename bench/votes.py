@@ -1,0 +1,120 @@
+"""Votes per second, and whether the voting rules hold, under a storm of simultaneous votes.
+
+    .venv/bin/python bench/votes.py [--members 50] [--topics 10] [--clients 16] [--workers 2]
+        [--threads 8] [--database postgres://postgres@127.0.0.1:5432/postgres]
+
+The issue's scenario, on PostgreSQL: N active patrons on a tier of 3 votes a round, each
+firing a vote at every one of T topics at once (N x T requests), each with a real session and
+CSRF token, from a bounded pool of client threads, against gunicorn (gthread workers) with the
+production settings. It creates a throwaway database on the server (dropped at the end),
+migrates it, builds the patrons, the round and the topics page (tests/membership/vote_storm.py,
+which the PostgreSQL test uses too), and prints a table: requests per second, votes taken per
+second, and the integrity check (no member over 3 votes, no duplicate vote, no 5xx, the topics
+page's totals equal the vote rows).
+"""
+
+import argparse
+import io
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR.parent))
+
+from bench.run import Gunicorn, bench_env, machine_line, setup_django  # noqa: E402
+
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def with_database(url, name):
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--topics", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=16, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--database", default=DEFAULT_SERVER, help="a PostgreSQL server URL")
+    args = parser.parse_args()
+
+    name = f"newsroom_bench_votes_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.database, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    server = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+            env = bench_env(Path(tmp))
+            env["DATABASE_URL"] = with_database(args.database, name)
+            setup_django(env)
+            from django.core.management import call_command
+
+            from newsroom.home.models import HomePage
+            from tests.membership import vote_storm
+
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+            people, topics, topics_url = vote_storm.prepare(
+                members=args.members, topics=args.topics, parent=HomePage.objects.get()
+            )
+            server = Gunicorn(
+                "newsroom.wsgi",
+                env,
+                Path(tmp) / "gunicorn.log",
+                # After bench/run.py's own options: gunicorn keeps the last of each.
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "--workers",
+                str(args.workers),
+            )
+            server.wait_ready(topics_url)
+            base = f"http://127.0.0.1:{server.port}"
+            result = vote_storm.storm(base, people, topics, topics_url, workers=args.clients)
+            check = vote_storm.integrity(result, base)
+            server.stop()
+    finally:
+        if server is not None:
+            server.stop()
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(args.database, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    taken = result.statuses.get(200, 0)
+    refused = sum(n for status, n in result.statuses.items() if status != 200)
+    print(
+        f"{args.members} patrons x {args.topics} topics = {result.requests} simultaneous votes "
+        f"(3 votes each a round), {args.clients} client threads, gunicorn {args.workers} "
+        f"workers x {args.threads} threads, PostgreSQL.\n"
+    )
+    print("| requests | taken | refused (no votes left) | seconds | requests/s | votes taken/s |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {result.requests} | {taken} | {refused} | {result.seconds:.2f} | "
+        f"{result.requests / result.seconds:.0f} | {taken / result.seconds:.0f} |"
+    )
+    print()
+    verdict = "PASS" if check.ok else "FAIL"
+    print(
+        f"- Integrity {verdict}: at most {check.most_votes_by_one_member} votes by one member "
+        f"(limit 3); {check.duplicate_pairs} duplicate votes; {check.bad_answers} answers "
+        f"that were 5xx or none; the topics page's totals "
+        f"{'equal' if check.shown_equals_rows else 'differ from'} the vote rows. "
+        f"Answers: {dict(result.statuses)}."
+    )
+    print()
+    print(machine_line())
+    sys.exit(0 if check.ok else 1)
+
+
+if __name__ == "__main__":
+    main()
