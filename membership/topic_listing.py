@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from . import signup, voting
@@ -164,6 +165,15 @@ class Outcome:
     topic: Topic
     count: int | None
     articles: list
+    status_label: str
+
+
+def status_label(topic, round_is_open):
+    """What became of the topic, in words. A topic still open once its round has closed is
+    no longer open for votes: the editors have not decided on it yet."""
+    if topic.status == Topic.Status.OPEN and not round_is_open:
+        return _("No decision yet")
+    return topic.get_status_display()
 
 
 @dataclass(frozen=True)
@@ -188,17 +198,19 @@ def round_results(voting_round, *, now=None):
         .prefetch_related(Prefetch("covered_by", queryset=articles, to_attr="live_articles"))
     )
     order = ("-vote_count", "created_at", "pk") if shows_counts else ("created_at", "pk")
+    is_open = voting_round.is_open(now)
     outcomes = [
         Outcome(
             topic=topic,
             count=topic.vote_count if shows_counts else None,
             articles=topic.live_articles,
+            status_label=status_label(topic, is_open),
         )
         for topic in topics.order_by(*order)
     ]
     return Results(
         voting_round=voting_round,
-        is_open=voting_round.is_open(now),
+        is_open=is_open,
         shows_counts=shows_counts,
         ranked=[o for o in outcomes if o.topic.status != Topic.Status.MERGED],
         merged=[o for o in outcomes if o.topic.status == Topic.Status.MERGED],

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import TIMEOUT_MS
+
 # Playwright's sync API runs an event loop in this thread; the tests still need the ORM.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -23,7 +25,6 @@ CHROMIUM_ARGS = [
 ]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCREENSHOT_DIR = Path(os.environ.get("NEWSROOM_E2E_SCREENSHOTS", "/tmp"))
-TIMEOUT_MS = 20_000
 
 
 def browser_unavailable(reason):
@@ -64,24 +65,39 @@ def chromium():
 
 
 @pytest.fixture
-def browser_page(request, chromium, live_server):
-    """A fresh browser tab on the live server; on failure it leaves a screenshot in /tmp."""
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
+def new_browser_page(request, chromium, live_server):
+    """Opens fresh browser tabs on the live server, each in its own context (its own cookies:
+    a second person); on failure each leaves a screenshot in /tmp."""
+    contexts = []
+
+    def open_page():
+        context = chromium.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        name = re.sub(r"[^\w.-]+", "_", request.node.name)
-        path = SCREENSHOT_DIR / f"e2e-{name}.png"
-        try:
-            page.screenshot(path=str(path), full_page=True)
-            print(f"Screenshot of the failing page: {path} ({page.url})")
-        except Exception as error:  # noqa: BLE001 - a screenshot must never hide the failure
-            print(f"Could not take a screenshot: {error}")
-    context.close()
+    for number, context in enumerate(contexts):
+        if report is not None and report.failed:
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            suffix = f"-{number + 1}" if number else ""
+            path = SCREENSHOT_DIR / f"e2e-{name}{suffix}.png"
+            for page in context.pages:
+                try:
+                    page.screenshot(path=str(path), full_page=True)
+                    print(f"Screenshot of the failing page: {path} ({page.url})")
+                except Exception as error:  # noqa: BLE001 - a screenshot must never hide the failure
+                    print(f"Could not take a screenshot: {error}")
+        context.close()
+
+
+@pytest.fixture
+def browser_page(new_browser_page):
+    """A fresh browser tab on the live server; on failure it leaves a screenshot in /tmp."""
+    return new_browser_page()
 
 
 @pytest.fixture

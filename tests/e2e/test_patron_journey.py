@@ -14,6 +14,7 @@ from membership.examples import ensure_example_tier, ensure_signup_page
 from membership.members import get_member
 from membership.models import Membership
 from membership.payments import testing
+from tests.e2e.helpers import SEED_TITLE, emailed_link, sign_in_by_email
 from tests.factories import home_page
 
 pytestmark = [
@@ -21,7 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SEED_TITLE = "North Korea ships “7,000 containers of military aid to Russia”"
 EMAIL = "reader@example.org"
 STRIPE_SECRET = "whsec_browser_journey"
 APPEAL = ".patron-appeal--end"
@@ -34,26 +34,6 @@ def site(settings):
     ensure_example_tier()
     ensure_signup_page(home_page())
     return ArticlePage.objects.get(title=SEED_TITLE)
-
-
-def emailed_link(pattern):
-    """The last email's link that matches `pattern` (a path), as a path on the site."""
-    body = mail.outbox[-1].body
-    match = re.search(rf"https?://[^/\s]+({pattern}[^\s]*)", body)
-    assert match, body
-    return match.group(1)
-
-
-def sign_in_by_email(page):
-    page.goto("/membership/sign-in/")
-    page.get_by_role("textbox", name=re.compile("email", re.IGNORECASE)).fill(EMAIL)
-    sent = len(mail.outbox)
-    page.get_by_role("button", name=re.compile("link", re.IGNORECASE)).click()
-    page.wait_for_load_state()
-    assert len(mail.outbox) == sent + 1
-    page.goto(emailed_link("/membership/sign-in/"))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/membership/account/$"))
 
 
 def patron_cookie(page):
@@ -101,7 +81,7 @@ def test_a_reader_becomes_a_patron_and_then_leaves(site, browser_page, live_serv
     )
     assert status == 200, answer
     assert get_member(EMAIL).status == Membership.Status.ACTIVE
-    sign_in_by_email(page)
+    sign_in_by_email(page, EMAIL)
     assert "Active" in page.locator("main").inner_text()
     assert patron_cookie(page) == "1"
     page.goto(site.url)
@@ -120,7 +100,7 @@ def test_a_reader_becomes_a_patron_and_then_leaves(site, browser_page, live_serv
     page.goto(site.url)
     page.locator(APPEAL).wait_for(state="visible")
 
-    sign_in_by_email(page)
+    sign_in_by_email(page, EMAIL)
     page.get_by_role("button", name=re.compile("Delete my account")).click()
     page.get_by_role("button", name="Yes, delete everything").click()
     page.wait_for_load_state()

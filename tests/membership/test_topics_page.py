@@ -194,6 +194,19 @@ def test_with_no_round_open_the_page_says_so_and_links_past_results(client, topi
     assert (link.get_text(), link["href"]) == ("Last spring", f"/topics/results/{past.pk}/")
 
 
+def test_with_no_round_open_a_signed_in_patron_is_not_asked_to_join_or_sign_in(
+    client, topics_page, three_votes
+):
+    signed_in_patron(client, "reader@example.org", three_votes)
+    response = client.get("/topics/")
+    page = soup(response)
+    assert "No round is open for votes right now." in page.get_text()
+    assert page.select_one(".topics__invitation") is None
+    assert response["Cache-Control"].startswith("private")
+    # Readers who are not signed in still get the invitation.
+    assert soup(Client().get("/topics/")).select_one(".topics__invitation") is not None
+
+
 def test_a_suggestion_is_shown_to_its_author_alone_while_it_waits(
     client, topics_page, voting_round, three_votes
 ):
@@ -309,6 +322,20 @@ def test_results_rank_topics_and_say_what_became_of_each(
     assert "Refused suggestion" not in text
     canonical = page.select_one("link[rel=canonical]")["href"]
     assert canonical.endswith(f"/topics/results/{closed_round.pk}/")
+
+
+def test_a_closed_round_s_results_never_call_a_topic_open_for_votes(
+    client, topics_page, closed_round
+):
+    undecided = TopicFactory(round=closed_round, title="Undecided topic")
+    results_url = f"/topics/results/{closed_round.pk}/"
+    outcome = soup(client.get(results_url)).select_one(f"#topic-{undecided.pk} .topic__outcome")
+    assert outcome.get_text(" ", strip=True) == "Open for votes 0 votes"
+
+    close(closed_round)
+
+    outcome = soup(client.get(results_url)).select_one(f"#topic-{undecided.pk} .topic__outcome")
+    assert outcome.get_text(" ", strip=True) == "No decision yet 0 votes"
 
 
 @pytest.mark.parametrize("path", ["999999/", "9999999999999999999999/", "abc/", "-1/"])
