@@ -31,6 +31,21 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions that threads left open
+    (the live server's, Playwright's event loop's): else the drop fails with "being accessed by
+    other users" and the next run starts on a stale database."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Every alias: the page and snapshot cache, and the rate limiter's counts.
