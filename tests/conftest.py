@@ -20,6 +20,17 @@ def pytest_collection_modifyitems(config, items):
     other_databases = [marker for marker in DATABASE_MARKERS if marker != connection.vendor]
     keep, drop = [], []
     for item in items:
+        # A transactional test's flush without serialized rollback re-creates content types
+        # under new ids, and the next test that restores the serialized data then fails.
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: transactional tests need serialized_rollback=True"
+            )
         # Under pytest-xdist (--dist loadgroup) the browser journeys run in one worker, one
         # after another: they share Chromium's CPU and must not time out against each other.
         if item.get_closest_marker("browser"):

@@ -155,7 +155,7 @@ def test_a_failed_send_waits_for_the_next_run_and_the_others_stay_sent(
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_runs_at_once_send_each_email_once(three_votes):
     voting_round = VotingRoundFactory()
     topic = TopicFactory(round=voting_round)

@@ -109,7 +109,7 @@ def test_deleting_a_member_erases_the_person_but_keeps_their_events_unlinked():
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sign_ups_for_one_email_make_one_member():
     threads_count = 8
     barrier = threading.Barrier(threads_count)

@@ -223,7 +223,7 @@ def test_the_current_round_is_the_open_one_closing_first(round_):
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_votes_never_overspend_the_budget(tier):
     """One member fires a vote at 10 topics at once: exactly 3 are taken."""
     member = patron("racer@example.org", tier)

@@ -110,7 +110,7 @@ def test_no_payload_is_stored(client):
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_concurrent_replay_is_applied_once(live_server):
     """Eight deliveries of one Patreon event race through real requests: one applies it."""
     body = encode(patreon_member(email="race@example.org", name="Racer"))

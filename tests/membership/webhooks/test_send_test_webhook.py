@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from membership.members import find_or_create_member, get_member
 from membership.models import Membership, Tier
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 EMAIL = "reader@example.org"
 
