@@ -24,7 +24,8 @@ def test_empty_text():
 def test_links_keep_wagtails_stored_form_for_the_richtext_filter():
     html = '<p>See <a linktype="page" id="3">this</a>.</p><p>More.</p>'
     first, rest = split_first_block(html)
-    assert first == '<p>See <a linktype="page" id="3">this</a>.</p>'
+    # bs4 writes attributes in sorted order; the richtext filter reads either.
+    assert first == '<p>See <a id="3" linktype="page">this</a>.</p>'
     assert rest == "<p>More.</p>"
 
 
