@@ -73,6 +73,11 @@ class ReadAlsoItem:
     hidden_reason: str = ""  # DRAFT or PRIVATE: only in preview
 
     @property
+    def is_external(self):
+        """A story from another outlet: its link leaves the site."""
+        return self.page is None
+
+    @property
     def hidden_label(self):
         return HIDDEN_LABELS.get(self.hidden_reason, "")
 

@@ -10,6 +10,7 @@ from articles.insertions import ArticleExtras, Insertion
 from articles.models import ArticlePage
 
 from . import assets, selection
+from .appeal_text import split_first_block
 from .links import cta_href, secondary_href
 from .models import Appeal
 
@@ -26,10 +27,14 @@ def site_for(page, request):
 
 
 def render_appeal(appeal, snapshot, *, position, beacon=True):
+    """The appeal's HTML: heading, first paragraph, buttons, then the rest behind "Read more"."""
+    body_first, body_rest = split_first_block(appeal.body)
     return render_to_string(
         "membership/appeal.html",
         {
             "appeal": appeal,
+            "body_first": body_first,
+            "body_rest": body_rest,
             "position": position,
             "cta_href": cta_href(appeal, snapshot),
             "secondary_href": secondary_href(appeal, snapshot),

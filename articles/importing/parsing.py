@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -28,12 +30,14 @@ from ..models import ArticlePage
 READ_ALSO_MARKER = "read also"
 MAX_READ_ALSO = 50  # items in one story's list: each new one is a page to create
 MAX_SOURCE_PREFIX_WORDS = 3
-SIDECAR_KEYS = ("tags", "source", "appeal_starts", "sources")
+SIDECAR_KEYS = ("tags", "source", "source_url", "appeal_starts", "sources")
 
 # Field limits, taken from the models so that a long line fails before anything is written.
 MAX_TITLE = ArticlePage._meta.get_field("title").max_length
 MAX_STANDFIRST = ArticlePage._meta.get_field("standfirst").max_length
 MAX_SOURCE_LABEL = ArticlePage._meta.get_field("source_label").max_length
+MAX_SOURCE_URL = ArticlePage._meta.get_field("source_url").max_length
+URL_SCHEMES = ("http", "https")
 MAX_TAG = 100  # taggit's Tag.name
 
 _QUOTES = str.maketrans(
@@ -69,6 +73,7 @@ class Sidecar:
 
     tags: tuple[str, ...] | None = None
     source: str | None = None
+    source_url: str | None = None
     appeal_starts: str | None = None
     sources: tuple[str, ...] | None = None
 
@@ -117,6 +122,7 @@ class Story:
     appeal_starts: str | None = None
     tags: tuple[str, ...] | None = None  # None: the sidecar says nothing about tags
     source_label: str | None = None  # None: the sidecar says nothing about the source
+    source_url: str | None = None  # None: the sidecar says nothing; "": no URL
 
     @property
     def key(self):
@@ -215,6 +221,7 @@ def sidecar_from_mapping(data):
     return Sidecar(
         tags=tags,
         source=_string(data, "source", MAX_SOURCE_LABEL, allow_empty=True),
+        source_url=_url(data, "source_url", MAX_SOURCE_URL),
         appeal_starts=appeal_starts,
         sources=tuple(sources) if sources is not None else None,
     )
@@ -234,6 +241,21 @@ def _string(data, key, max_length, allow_empty=False):
             _("sidecar key %(key)s is longer than %(max)d characters.")
             % {"key": repr(key), "max": max_length}
         )
+    return value
+
+
+def _url(data, key, max_length):
+    """An http(s) URL, "" (no URL), or None (not given)."""
+    value = _string(data, key, max_length, allow_empty=True)
+    if not value:
+        return value
+    try:
+        URLValidator(schemes=URL_SCHEMES)(value)
+    except ValidationError:
+        raise StoryError(
+            _("sidecar key %(key)s must be an http:// or https:// URL, not %(value)s.")
+            % {"key": repr(key), "value": repr(value[:80])}
+        ) from None
     return value
 
 
@@ -278,6 +300,7 @@ def parse_story(text, sidecar=None):
         appeal_starts=sidecar.appeal_starts,
         tags=sidecar.tags,
         source_label=sidecar.source,
+        source_url=sidecar.source_url,
     )
 
 

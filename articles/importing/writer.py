@@ -184,6 +184,8 @@ class SeedImporter:
         page.standfirst = story.standfirst
         if story.source_label is not None:
             page.source_label = story.source_label
+        if story.source_url is not None:
+            page.source_url = story.source_url
         page.body = json.dumps(story.body_stream_data([t.pk for t in targets]))
         if story.tags is not None:
             page.tags.clear()

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.core.validators import URLValidator
 from django.db import models
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
@@ -140,6 +141,15 @@ class ArticlePage(PublicPageMixin, Page):
         blank=True,
         help_text=_("The outlet this story credits, for example: Bloomberg."),
     )
+    source_url = models.URLField(
+        _("source URL"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_(
+            "Optional: the web address of the source's own report. The source line links to it."
+        ),
+    )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
     no_promotions = models.BooleanField(
@@ -168,6 +178,7 @@ class ArticlePage(PublicPageMixin, Page):
             "article_authors", chooser_field_name="author", heading=_("Authors"), label=_("Author")
         ),
         FieldPanel("source_label"),
+        FieldPanel("source_url"),
         FieldPanel("body"),
         FieldPanel("tags"),
         MultiFieldPanel(

@@ -18,6 +18,7 @@ from articles.importing import (
     SeedImporter,
     StoryError,
     normalise_title,
+    parse_sidecar,
     parse_story,
     split_source,
 )
@@ -550,6 +551,7 @@ def test_the_readme_example_imports_as_the_readme_says(home, tmp_path, passages)
     run(str(write(tmp_path / "ports.txt", story, sidecar=sidecar)))
     page = ArticlePage.objects.get(title="Ports reopen after the storm")
     assert page.source_label == "Coast Radio"
+    assert page.source_url == "https://coastradio.example/news/ports-reopen"
     assert {tag.name for tag in page.tags.all()} == {"Shipping", "Weather"}
     assert [block.block_type for block in page.body] == ["paragraph", "read_also", "paragraph"]
     links = page.read_also_links.order_by("sort_order").select_related("target")
@@ -759,6 +761,23 @@ BAD_SIDECARS = {
     "sources-not-strings": ("sources = [1, 2]\n", "must be a list of strings"),
     "tag-too-long": (f'tags = ["{"x" * 101}"]\n', "longer than 100 characters"),
     "not-a-table": ("tags = []\n[tags]\n", "invalid TOML"),
+    "source-url-javascript": (
+        'source_url = "javascript:alert(1)"\n',
+        "sidecar key 'source_url' must be an http:// or https:// URL",
+    ),
+    "source-url-ftp": (
+        'source_url = "ftp://example.com/story"\n',
+        "sidecar key 'source_url' must be an http:// or https:// URL",
+    ),
+    "source-url-not-a-url": (
+        'source_url = "not a url"\n',
+        "sidecar key 'source_url' must be an http:// or https:// URL",
+    ),
+    "source-url-too-long": (
+        f'source_url = "https://example.com/{"x" * 500}"\n',
+        "sidecar key 'source_url' is longer than 500 characters",
+    ),
+    "source-url-not-a-string": ("source_url = 3\n", "sidecar key 'source_url' must be a string"),
 }
 
 
@@ -886,3 +905,49 @@ def test_the_reference_index_knows_the_storys_links_to_its_stubs(home, editor_cl
     usage = editor_client.get(reverse("wagtailadmin_pages:usage", args=[mapping.pk]))
     assert usage.status_code == 200
     assert HEADLINE in usage.content.decode()
+
+
+def test_sidecar_source_url_links_the_source(home, tmp_path):
+    path = write(
+        tmp_path / "story.txt",
+        story_text("Headline"),
+        sidecar='source = "Bloomberg"\nsource_url = "https://example.com/eu-leaders"\n',
+    )
+    run(str(path))
+    page = ArticlePage.objects.get(title="Headline")
+    assert (page.source_label, page.source_url) == ("Bloomberg", "https://example.com/eu-leaders")
+
+
+def test_an_empty_sidecar_source_url_removes_the_link_on_update(home, tmp_path):
+    path = write(
+        tmp_path / "story.txt",
+        story_text("Headline"),
+        sidecar='source_url = "http://example.com/a"\n',
+    )
+    run(str(path))
+    assert ArticlePage.objects.get(title="Headline").source_url == "http://example.com/a"
+    write(path, story_text("Headline"), sidecar='source_url = ""\n')
+    run(str(path), update=True)
+    assert ArticlePage.objects.get(title="Headline").source_url == ""
+
+
+def test_a_sidecar_without_source_url_leaves_it_alone(home, tmp_path):
+    path = write(
+        tmp_path / "story.txt",
+        story_text("Headline"),
+        sidecar='source_url = "https://example.com/a"\n',
+    )
+    run(str(path))
+    write(path, story_text("Headline"), sidecar='tags = ["x"]\n')
+    run(str(path), update=True)
+    assert ArticlePage.objects.get(title="Headline").source_url == "https://example.com/a"
+
+
+def test_parse_sidecar_reads_source_url():
+    assert parse_sidecar('source_url = "https://example.com/x"').source_url == (
+        "https://example.com/x"
+    )
+    assert parse_sidecar('source_url = ""').source_url == ""
+    assert parse_sidecar("").source_url is None
+    with pytest.raises(StoryError, match="'source_url' must be an http:// or https:// URL"):
+        parse_sidecar('source_url = "javascript:alert(1)"')

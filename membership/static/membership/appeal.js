@@ -24,6 +24,34 @@
     }
   }
 
+  // The first visible element after `element` in reading order: its next sibling, else its
+  // parent's, and so on. Hidden elements (another appeal, once dismissed) are skipped.
+  function nextContent(element) {
+    for (var node = element; node && node !== document.body; node = node.parentElement) {
+      for (var next = node.nextElementSibling; next; next = next.nextElementSibling) {
+        if (next.getClientRects().length > 0) return next;
+      }
+    }
+    return null;
+  }
+
+  // Hide every appeal, then move focus to the content after the dismissed one, so keyboard
+  // and screen reader users go on reading there rather than from the top of <body>.
+  function dismiss(element) {
+    root.classList.add("patron-appeal-hidden");
+    var target = nextContent(element);
+    if (!target) return;
+    if (!target.hasAttribute("tabindex") && target.tabIndex < 0) {
+      target.setAttribute("tabindex", "-1");
+      target.classList.add("patron-appeal-focus-target");
+      target.addEventListener("blur", function () {
+        target.removeAttribute("tabindex");
+        target.classList.remove("patron-appeal-focus-target");
+      }, { once: true });
+    }
+    target.focus();
+  }
+
   // An editor's preview: show the appeal as it is, with its close button. It reads and
   // writes nothing of this browser's caps and dismissal, and sends no beacon.
   if (config.preview === "1") {
@@ -33,9 +61,7 @@
         var close = element.querySelector(".patron-appeal__close");
         if (!close) return;
         close.hidden = false;
-        close.addEventListener("click", function () {
-          root.classList.add("patron-appeal-hidden");
-        });
+        close.addEventListener("click", function () { dismiss(element); });
       });
     });
     return;
@@ -102,7 +128,7 @@
         close.hidden = false;
         close.addEventListener("click", function () {
           write("dismissedUntil", Date.now() + DISMISS_MS);
-          root.classList.add("patron-appeal-hidden");
+          dismiss(element);
         });
       }
       var cta = element.querySelector("[data-appeal-event='click']");
