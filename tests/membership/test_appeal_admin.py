@@ -1,6 +1,8 @@
 """Editors and the Appeal snippet: drafts, publishing, scheduling, locking and preview."""
 
 import datetime
+import re
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -44,7 +46,7 @@ def appeal_form(**overrides):
         "inline_after_paragraph": "",
         "weight": "1",
         "frequency": "always",
-        "frequency_views": "3",
+        "frequency_views": "",
         "hide_for_patrons": "on",
         "go_live_at": "",
         "expire_at": "",
@@ -175,6 +177,55 @@ def test_bad_input_is_refused_with_a_message(admin_client, overrides, field):
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        # K applies only to "at most once every K article views", and is needed there.
+        ({"frequency": "always", "frequency_views": "3"}, "frequency_views"),
+        ({"frequency": "daily", "frequency_views": "3"}, "frequency_views"),
+        ({"frequency": "every_k_views", "frequency_views": ""}, "frequency_views"),
+        # The paragraph applies only to inline placements.
+        ({"placement": "end", "inline_after_paragraph": "2"}, "inline_after_paragraph"),
+    ],
+)
+def test_a_field_that_does_not_apply_is_refused(admin_client, overrides, field):
+    """Without JavaScript every field shows; the form refuses one filled where it does not
+    apply, or left empty where it does."""
+    response = admin_client.post(reverse(ADD), appeal_form(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"frequency": "every_k_views", "frequency_views": "5"}, {"frequency_views": 5}),
+        ({"frequency": "daily"}, {"frequency_views": None}),
+        ({"placement": "inline", "inline_after_paragraph": "2"}, {"inline_after_paragraph": 2}),
+        ({"placement": "both", "inline_after_paragraph": ""}, {"inline_after_paragraph": None}),
+    ],
+)
+def test_a_field_that_applies_is_saved(admin_client, overrides, expected):
+    response = admin_client.post(reverse(ADD), appeal_form(**overrides))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    for name, value in expected.items():
+        assert getattr(appeal, name) == value
+
+
+def test_fields_that_apply_to_one_choice_are_shown_and_posted_only_for_it(admin_client):
+    """Wagtail's w-rules controller hides the panel and disables the input (so a browser
+    does not post it) unless the choice it depends on is made."""
+    html = admin_client.get(reverse(ADD)).content.decode()
+    rules = re.findall(r'data-w-rules-target="(show|enable)" data-w-rules="([^"]+)"', html)
+    decoded = {(target, unescape(rule)) for target, rule in rules}
+    for target in ("show", "enable"):
+        assert (target, '{"frequency": ["every_k_views"]}') in decoded
+        assert (target, '{"placement": ["inline", "both"]}') in decoded
+    assert html.count('data-controller="w-rules"') == 2
 
 
 def test_a_page_and_a_url_for_the_call_to_action_is_refused(admin_client, article):
