@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -15,6 +16,7 @@ from .placement import appeal_insertions
 from .reports import PERMISSION, AppealReportView
 from .staff import moderation, status
 from .staff.access import can_see_memberships
+from .staff.appeal_forms import AppealForm
 from .staff.dashboard import PatronsPanel
 from .staff.memberships import MembershipViewSet
 from .staff.rounds import VotingRoundViewSet
@@ -37,6 +39,7 @@ class AppealViewSet(SnippetViewSet):
     list_display = ["name", "heading", "placement", "weight", "live", "expire_at"]
     list_filter = ["live", "placement"]
     search_fields = ["name", "heading"]
+    edit_handler = ObjectList(Appeal.panels, base_form_class=AppealForm)
 
 
 register_snippet(AppealViewSet)

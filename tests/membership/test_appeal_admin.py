@@ -142,7 +142,7 @@ def test_targeting_and_pinning_through_the_form(admin_client, news, article):
             name="Pinned",
             heading="Pinned heading",
             pinned_pages=[str(article.pk)],
-            include_tags=[str(russia.pk)],
+            include_tags="russia",  # typed in the tag widget, in any case
             **{"action-publish": "publish"},
         ),
     )
@@ -167,7 +167,8 @@ def test_targeting_and_pinning_through_the_form(admin_client, news, article):
         ({"cta_url": "javascript:alert(1)"}, "cta_url"),
         ({"secondary_url": "not a url"}, "secondary_url"),
         ({"frequency": "hourly"}, "frequency"),
-        ({"include_tags": ["999999"]}, "include_tags"),
+        ({"include_tags": "No such tag"}, "include_tags"),
+        ({"exclude_tags": "Russia, No such tag"}, "exclude_tags"),
     ],
 )
 def test_bad_input_is_refused_with_a_message(admin_client, overrides, field):
@@ -226,6 +227,42 @@ def test_fields_that_apply_to_one_choice_are_shown_and_posted_only_for_it(admin_
         assert (target, '{"frequency": ["every_k_views"]}') in decoded
         assert (target, '{"placement": ["inline", "both"]}') in decoded
     assert html.count('data-controller="w-rules"') == 2
+
+
+def test_tags_are_typed_and_shown_in_the_tag_widget(admin_client):
+    Tag.objects.create(name="Russia")
+    Tag.objects.create(name="Climate crisis")
+    response = admin_client.post(
+        reverse(ADD), appeal_form(include_tags='"climate crisis"', exclude_tags="Russia")
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert [tag.name for tag in appeal.include_tags.all()] == ["Climate crisis"]
+    assert [tag.name for tag in appeal.exclude_tags.all()] == ["Russia"]
+    html = admin_client.get(reverse(EDIT, args=[appeal.pk])).content.decode()
+    # One text input per field, filled with the tag names, with the admin's autocomplete.
+    assert re.search(r'<input[^>]*name="include_tags"[^>]*value="&quot;Climate crisis&quot;"', html)
+    assert re.search(r'<input[^>]*name="exclude_tags"[^>]*value="Russia"', html)
+    assert reverse("wagtailadmin_tag_autocomplete") in html
+    assert "<select" not in re.search(r'name="include_tags".{0,200}', html, re.S).group(0)
+
+
+def test_only_articles_can_be_pinned(admin_client, home, article):
+    response = admin_client.post(reverse(ADD), appeal_form(pinned_pages=[str(home.pk)]))
+    assert response.status_code == 200
+    assert "pinned_pages" in response.context["form"].errors
+    response = admin_client.post(reverse(ADD), appeal_form(pinned_pages=[str(article.pk)]))
+    assert response.status_code == 302
+    assert list(Appeal.objects.get().pinned_pages.all()) == [article.page_ptr]
+
+
+def test_the_pin_choosers_offer_articles_only(admin_client, article):
+    html = admin_client.get(reverse(ADD)).content.decode()
+    assert 'name="pinned_pages"' in html
+    assert "<select" not in re.search(r'name="pinned_pages".{0,100}', html, re.S).group(0)
+    assert "articles.articlepage" in html  # the chooser's target type
+    # No multi-select listing every page of the tree.
+    assert "Sample story</option>" not in html
 
 
 def test_a_page_and_a_url_for_the_call_to_action_is_refused(admin_client, article):
