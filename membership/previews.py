@@ -8,7 +8,7 @@ from wagtail.models import Site
 
 from articles.models import ArticlePage
 
-from . import selection
+from . import assets, selection
 from .placement import appeal_extras, fragments_for
 
 # The id of the appeal's first placement in the preview: the banner links to it, and
@@ -112,4 +112,7 @@ def render_preview(appeal, request, mode_name):
     context = article.get_context(request, extras=appeal_extras(appeal.pk, fragments))
     context["article_template"] = article.get_template(request)
     context["preview_banner"] = banner(article, why, fragments)
+    context["preview_script"] = assets.PREVIEW_SCRIPT
+    context["preview_script_integrity"] = assets.script_hash(assets.PREVIEW_SCRIPT)
+    context["preview_styles"] = assets.PREVIEW_STYLES
     return render_to_string("membership/previews/in_article.html", context, request)

@@ -24,6 +24,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from ..assets import PREVIEW_SCRIPT, script_hash
 from ..sanitise import sanitise_rich_text
 
 APPEAL_BODY_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -278,6 +279,14 @@ class Appeal(
     @property
     def preview_modes(self):
         return [("", _("Appeal")), ("article", _("Inside an article"))]
+
+    def serve_preview(self, request, mode_name):
+        response = super().serve_preview(request, mode_name)
+        if mode_name == "article":
+            # The script that scrolls the preview to the appeal: allowed here, by its hash,
+            # and not in the site's policy, which allows only what readers' pages load.
+            response._csp_update = {"script-src": [f"'{script_hash(PREVIEW_SCRIPT)}'"]}
+        return response
 
     def get_preview_template(self, request, mode_name):
         # It renders the preview with {% appeal_preview %} (membership_tags).

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
+from membership.assets import PREVIEW_SCRIPT, script_hash
 from membership.models import Appeal
 from membership.previews import MATCHED, PINNED, SAMPLE, article_for_preview
 from tests.factories import ArticlePageFactory, paragraph_body
@@ -99,3 +100,15 @@ def test_without_any_live_article_the_appeal_is_shown_on_its_own(admin_client, n
     html = preview(admin_client)
     assert "no live article" in html
     assert "A draft story" not in html
+
+
+def test_the_scroll_script_is_allowed_in_the_preview_only(admin_client, client, news):
+    article = ArticlePageFactory(parent=news, title="A story")
+    allowed = f"'{script_hash(PREVIEW_SCRIPT)}'"
+    url = reverse(PREVIEW_ADD) + "?mode=article"
+    assert admin_client.post(url, appeal_form()).json()["is_valid"] is True
+    response = admin_client.get(url)
+    assert f'integrity="{script_hash(PREVIEW_SCRIPT)}"' in response.content.decode()
+    assert allowed in response["Content-Security-Policy"]
+    assert "style=" not in banner(response.content.decode())  # the policy allows no inline style
+    assert allowed not in client.get(article.url)["Content-Security-Policy"]
