@@ -256,6 +256,15 @@ def test_only_articles_can_be_pinned(admin_client, home, article):
     assert list(Appeal.objects.get().pinned_pages.all()) == [article.page_ptr]
 
 
+def test_the_edit_form_keeps_the_pins(admin_client, article):
+    appeal = AppealFactory(pinned_pages=[article])
+    html = admin_client.get(reverse(EDIT, args=[appeal.pk])).content.decode()
+    assert re.search(
+        rf'<input[^>]*name="pinned_pages"[^>]*value="{article.pk}"', html
+    ) or re.search(rf'<input[^>]*value="{article.pk}"[^>]*name="pinned_pages"', html)
+    assert "Sample story" in html  # the chosen article's title in its chooser
+
+
 def test_the_pin_choosers_offer_articles_only(admin_client, article):
     html = admin_client.get(reverse(ADD)).content.decode()
     assert 'name="pinned_pages"' in html
