@@ -1,5 +1,5 @@
-"""The app's static scripts (the appeal's, the topics page's) and their Subresource
-Integrity / CSP hashes.
+"""The app's static scripts (the appeal's, the topics page's; the admin's appeal preview's) and
+their Subresource Integrity / CSP hashes.
 
 Each script is loaded with integrity="<hash>", and a Content Security Policy allows it by the
 same hash. A project's settings hash the shipped file by its path (`STATIC_DIR`), since
@@ -20,6 +20,11 @@ APPEAL_SCRIPT = "membership/appeal.js"
 APPEAL_STYLES = "membership/appeal.css"
 TOPICS_SCRIPT = "membership/topics.js"
 SCRIPTS = (APPEAL_SCRIPT, TOPICS_SCRIPT)
+# The admin's "Inside an article" preview, which runs under the public policy too (Wagtail
+# sends the preview request through the middleware as if for the site). Its script is allowed
+# by hash on the preview response only (Appeal.serve_preview), never on the public site.
+PREVIEW_SCRIPT = "membership/appeal_preview.js"
+PREVIEW_STYLES = "membership/appeal_preview.css"
 # The app's own static files, as shipped.
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

@@ -1,5 +1,5 @@
 """Putting the chosen appeal into an article, through the articles body-insertion seam
-(the insert_into_article hook, registered in wagtail_hooks.py), and into previews."""
+(the insert_into_article hook, registered in wagtail_hooks.py). Previews: previews.py."""
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -7,7 +7,6 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from articles.insertions import ArticleExtras, Insertion
-from articles.models import ArticlePage
 
 from . import assets, selection
 from .appeal_text import split_first_block
@@ -138,27 +137,3 @@ def appeal_insertions(page, *, request=None, tags=(), preview=False):
     if fragments is None:
         return view_counter(preview=preview)
     return appeal_extras(appeal_id, fragments)
-
-
-def render_preview(appeal, request, mode_name):
-    """An appeal's preview page: on its own, or inside the newest live article (one with
-    promotions switched on), showing the editor's unsaved version of the appeal."""
-    snapshot = selection.load_snapshot(Site.find_for_request(request))
-    fragments = fragments_for(appeal, snapshot, beacon=False)
-    article = None
-    if mode_name == "article":
-        article = (
-            ArticlePage.objects.live()
-            .filter(no_promotions=False)
-            .order_by("-first_published_at")
-            .first()
-        )
-    if article is None:
-        context = {
-            "appeal_html": fragments["end"],
-            "head_html": fragments["head"],
-            "no_sample_article": mode_name == "article",
-        }
-        return render_to_string("membership/previews/appeal.html", context, request)
-    context = article.get_context(request, extras=appeal_extras(appeal.pk, fragments))
-    return render_to_string(article.get_template(request), context, request)

@@ -1,4 +1,6 @@
-"""The appeal report: views, clicks, sign-ups and conversion per appeal over a date range."""
+"""The appeal report: views, clicks, sign-ups, click-through and conversion per appeal over a
+date range. Sign-ups are counted when a patron confirms a sign-up that came through an
+appeal's call to action (stats.record_signup)."""
 
 import datetime
 
@@ -50,11 +52,17 @@ def with_totals(queryset, start, end):
         clicks=Coalesce(Sum("days__clicks", filter=in_range), 0),
         signups=Coalesce(Sum("days__signups", filter=in_range), 0),
     ).annotate(
-        conversion=Case(
-            When(views__gt=0, then=F("signups") * Value(100.0) / F("views")),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
+        click_through=per_hundred_views("clicks"),
+        conversion=per_hundred_views("signups"),
+    )
+
+
+def per_hundred_views(field):
+    """`field` per 100 views: the click-through rate for clicks, conversion for sign-ups."""
+    return Case(
+        When(views__gt=0, then=F(field) * Value(100.0) / F("views")),
+        default=Value(0.0),
+        output_field=FloatField(),
     )
 
 
@@ -73,12 +81,13 @@ class AppealReportView(FormulaSafeExportMixin, ReportView):
     filterset_class = AppealReportFilterSet
     model = Appeal
     paginate_by = 50
-    list_export = ["name", "views", "clicks", "signups", "conversion"]
+    list_export = ["name", "views", "clicks", "signups", "click_through", "conversion"]
     export_headings = {
         "name": _("Appeal"),
         "views": _("Views"),
         "clicks": _("Clicks"),
         "signups": _("Sign-ups"),
+        "click_through": _("Click-through (%)"),
         "conversion": _("Conversion (%)"),
     }
     columns = [
@@ -86,6 +95,7 @@ class AppealReportView(FormulaSafeExportMixin, ReportView):
         NumberColumn("views", label=_("Views")),
         NumberColumn("clicks", label=_("Clicks")),
         NumberColumn("signups", label=_("Sign-ups")),
+        PercentColumn("click_through", label=_("Click-through")),
         PercentColumn("conversion", label=_("Conversion")),
     ]
 

@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -13,8 +14,10 @@ from .article_coverage import voted_for_this
 from .models import Appeal
 from .placement import appeal_insertions
 from .reports import PERMISSION, AppealReportView
-from .staff import moderation, status
+from .staff import appeal_listing, moderation, status
 from .staff.access import can_see_memberships
+from .staff.appeal_forms import AppealForm
+from .staff.appeal_listing import AppealStatusColumn, DefaultAppealColumn, PlacementColumn
 from .staff.dashboard import PatronsPanel
 from .staff.memberships import MembershipViewSet
 from .staff.rounds import VotingRoundViewSet
@@ -34,9 +37,20 @@ class AppealViewSet(SnippetViewSet):
     menu_label = _("Appeals")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["name", "heading", "placement", "weight", "live", "expire_at"]
+    list_display = [
+        "name",
+        AppealStatusColumn(),
+        DefaultAppealColumn(),
+        PlacementColumn(),
+        "weight",
+        "expire_at",
+    ]
     list_filter = ["live", "placement"]
     search_fields = ["name", "heading"]
+    edit_handler = ObjectList(Appeal.panels, base_form_class=AppealForm)
+
+    def get_queryset(self, request):
+        return appeal_listing.listing_queryset()
 
 
 register_snippet(AppealViewSet)

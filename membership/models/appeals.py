@@ -1,3 +1,6 @@
+import json
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -21,9 +24,27 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from ..assets import PREVIEW_SCRIPT, script_hash
 from ..sanitise import sanitise_rich_text
 
 APPEAL_BODY_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+# Fields that apply only to some choices are shown (and posted) only then, by Wagtail's own
+# w-rules Stimulus controller: no script of ours. Without JavaScript every field shows, and
+# Appeal.clean() refuses a value where it does not apply.
+RULES_ATTRS = {"data-controller": "w-rules", "data-action": "change->w-rules#resolve"}
+
+
+def shown_when_attrs(field, values):
+    """The panel shows only while `field` has one of `values`."""
+    return {"data-w-rules-target": "show", "data-w-rules": json.dumps({field: list(values)})}
+
+
+def shown_when(field, values):
+    """The input is disabled (so not posted) while `field` has none of `values`."""
+    return forms.NumberInput(
+        attrs={"data-w-rules-target": "enable", "data-w-rules": json.dumps({field: list(values)})}
+    )
 
 
 class AppealQuerySet(models.QuerySet):
@@ -143,9 +164,11 @@ class Appeal(
         _("how often"), max_length=20, choices=Frequency.choices, default=Frequency.ALWAYS
     )
     frequency_views = models.PositiveSmallIntegerField(
-        _("K article views"),
-        default=3,
+        _("K, as in “at most once every K article views”"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The appeal shows at most once in this many article views."),
     )
     hide_for_patrons = models.BooleanField(_("hide for signed-in patrons"), default=True)
 
@@ -166,21 +189,31 @@ class Appeal(
         MultiFieldPanel(
             [
                 FieldPanel("placement"),
-                FieldPanel("inline_after_paragraph"),
+                FieldPanel(
+                    "inline_after_paragraph",
+                    widget=shown_when("placement", [Placement.INLINE, Placement.BOTH]),
+                    attrs=shown_when_attrs("placement", [Placement.INLINE, Placement.BOTH]),
+                ),
                 FieldPanel("include_tags"),
                 FieldPanel("exclude_tags"),
                 FieldPanel("pinned_pages"),
                 FieldPanel("weight"),
             ],
             heading=_("Where it shows"),
+            attrs=RULES_ATTRS,
         ),
         MultiFieldPanel(
             [
                 FieldPanel("frequency"),
-                FieldPanel("frequency_views"),
+                FieldPanel(
+                    "frequency_views",
+                    widget=shown_when("frequency", [Frequency.EVERY_K_VIEWS]),
+                    attrs=shown_when_attrs("frequency", [Frequency.EVERY_K_VIEWS]),
+                ),
                 FieldPanel("hide_for_patrons"),
             ],
             heading=_("How often"),
+            attrs=RULES_ATTRS,
         ),
         PublishingPanel(),
     ]
@@ -207,6 +240,21 @@ class Appeal(
         super().clean()
         if self.cta_page_id and self.cta_url:
             raise ValidationError(_("Choose a call to action page or give a URL, not both."))
+        errors = {}
+        if self.frequency == self.Frequency.EVERY_K_VIEWS:
+            if self.frequency_views is None:
+                errors["frequency_views"] = _("Say after how many article views it may show again.")
+        elif self.frequency_views is not None:
+            errors["frequency_views"] = _(
+                "Only “at most once every K article views” uses K: clear it, or choose that."
+            )
+        if self.placement == self.Placement.END and self.inline_after_paragraph is not None:
+            errors["inline_after_paragraph"] = _(
+                "Only an appeal placed inside the article uses this: clear it, or choose an "
+                "inline placement."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         # Rich text created in code (the seed import, the shell) bypasses the editor's
@@ -231,6 +279,14 @@ class Appeal(
     @property
     def preview_modes(self):
         return [("", _("Appeal")), ("article", _("Inside an article"))]
+
+    def serve_preview(self, request, mode_name):
+        response = super().serve_preview(request, mode_name)
+        if mode_name == "article":
+            # The script that scrolls the preview to the appeal: allowed here, by its hash,
+            # and not in the site's policy, which allows only what readers' pages load.
+            response._csp_update = {"script-src": [f"'{script_hash(PREVIEW_SCRIPT)}'"]}
+        return response
 
     def get_preview_template(self, request, mode_name):
         # It renders the preview with {% appeal_preview %} (membership_tags).

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from ..staff.settings_panels import LinkWarningsPanel
+
 
 @register_setting(icon="pick")
 class MembershipSettings(BaseSiteSetting):
@@ -46,6 +48,7 @@ class MembershipSettings(BaseSiteSetting):
     )
 
     panels = [
+        LinkWarningsPanel(heading=_("Links to check")),
         FieldPanel("default_appeal"),
         MultiFieldPanel(
             [FieldPanel("cta_page"), FieldPanel("cta_url"), FieldPanel("other_ways_url")],

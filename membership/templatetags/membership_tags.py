@@ -16,7 +16,8 @@ caps, as on articles. `patron_appeal` renders nothing then.
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..placement import appeal_insertions, render_preview
+from ..placement import appeal_insertions
+from ..previews import render_preview
 
 register = template.Library()
 

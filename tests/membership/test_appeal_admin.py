@@ -1,6 +1,8 @@
 """Editors and the Appeal snippet: drafts, publishing, scheduling, locking and preview."""
 
 import datetime
+import re
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -44,7 +46,7 @@ def appeal_form(**overrides):
         "inline_after_paragraph": "",
         "weight": "1",
         "frequency": "always",
-        "frequency_views": "3",
+        "frequency_views": "",
         "hide_for_patrons": "on",
         "go_live_at": "",
         "expire_at": "",
@@ -140,7 +142,7 @@ def test_targeting_and_pinning_through_the_form(admin_client, news, article):
             name="Pinned",
             heading="Pinned heading",
             pinned_pages=[str(article.pk)],
-            include_tags=[str(russia.pk)],
+            include_tags="russia",  # typed in the tag widget, in any case
             **{"action-publish": "publish"},
         ),
     )
@@ -165,7 +167,8 @@ def test_targeting_and_pinning_through_the_form(admin_client, news, article):
         ({"cta_url": "javascript:alert(1)"}, "cta_url"),
         ({"secondary_url": "not a url"}, "secondary_url"),
         ({"frequency": "hourly"}, "frequency"),
-        ({"include_tags": ["999999"]}, "include_tags"),
+        ({"include_tags": "No such tag"}, "include_tags"),
+        ({"exclude_tags": "Russia, No such tag"}, "exclude_tags"),
     ],
 )
 def test_bad_input_is_refused_with_a_message(admin_client, overrides, field):
@@ -175,6 +178,100 @@ def test_bad_input_is_refused_with_a_message(admin_client, overrides, field):
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        # K applies only to "at most once every K article views", and is needed there.
+        ({"frequency": "always", "frequency_views": "3"}, "frequency_views"),
+        ({"frequency": "daily", "frequency_views": "3"}, "frequency_views"),
+        ({"frequency": "every_k_views", "frequency_views": ""}, "frequency_views"),
+        # The paragraph applies only to inline placements.
+        ({"placement": "end", "inline_after_paragraph": "2"}, "inline_after_paragraph"),
+    ],
+)
+def test_a_field_that_does_not_apply_is_refused(admin_client, overrides, field):
+    """Without JavaScript every field shows; the form refuses one filled where it does not
+    apply, or left empty where it does."""
+    response = admin_client.post(reverse(ADD), appeal_form(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"frequency": "every_k_views", "frequency_views": "5"}, {"frequency_views": 5}),
+        ({"frequency": "daily"}, {"frequency_views": None}),
+        ({"placement": "inline", "inline_after_paragraph": "2"}, {"inline_after_paragraph": 2}),
+        ({"placement": "both", "inline_after_paragraph": ""}, {"inline_after_paragraph": None}),
+    ],
+)
+def test_a_field_that_applies_is_saved(admin_client, overrides, expected):
+    response = admin_client.post(reverse(ADD), appeal_form(**overrides))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    for name, value in expected.items():
+        assert getattr(appeal, name) == value
+
+
+def test_fields_that_apply_to_one_choice_are_shown_and_posted_only_for_it(admin_client):
+    """Wagtail's w-rules controller hides the panel and disables the input (so a browser
+    does not post it) unless the choice it depends on is made."""
+    html = admin_client.get(reverse(ADD)).content.decode()
+    rules = re.findall(r'data-w-rules-target="(show|enable)" data-w-rules="([^"]+)"', html)
+    decoded = {(target, unescape(rule)) for target, rule in rules}
+    for target in ("show", "enable"):
+        assert (target, '{"frequency": ["every_k_views"]}') in decoded
+        assert (target, '{"placement": ["inline", "both"]}') in decoded
+    assert html.count('data-controller="w-rules"') == 2
+
+
+def test_tags_are_typed_and_shown_in_the_tag_widget(admin_client):
+    Tag.objects.create(name="Russia")
+    Tag.objects.create(name="Climate crisis")
+    response = admin_client.post(
+        reverse(ADD), appeal_form(include_tags='"climate crisis"', exclude_tags="Russia")
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert [tag.name for tag in appeal.include_tags.all()] == ["Climate crisis"]
+    assert [tag.name for tag in appeal.exclude_tags.all()] == ["Russia"]
+    html = admin_client.get(reverse(EDIT, args=[appeal.pk])).content.decode()
+    # One text input per field, filled with the tag names, with the admin's autocomplete.
+    assert re.search(r'<input[^>]*name="include_tags"[^>]*value="&quot;Climate crisis&quot;"', html)
+    assert re.search(r'<input[^>]*name="exclude_tags"[^>]*value="Russia"', html)
+    assert reverse("wagtailadmin_tag_autocomplete") in html
+    assert "<select" not in re.search(r'name="include_tags".{0,200}', html, re.S).group(0)
+
+
+def test_only_articles_can_be_pinned(admin_client, home, article):
+    response = admin_client.post(reverse(ADD), appeal_form(pinned_pages=[str(home.pk)]))
+    assert response.status_code == 200
+    assert "pinned_pages" in response.context["form"].errors
+    response = admin_client.post(reverse(ADD), appeal_form(pinned_pages=[str(article.pk)]))
+    assert response.status_code == 302
+    assert list(Appeal.objects.get().pinned_pages.all()) == [article.page_ptr]
+
+
+def test_the_edit_form_keeps_the_pins(admin_client, article):
+    appeal = AppealFactory(pinned_pages=[article])
+    html = admin_client.get(reverse(EDIT, args=[appeal.pk])).content.decode()
+    assert re.search(
+        rf'<input[^>]*name="pinned_pages"[^>]*value="{article.pk}"', html
+    ) or re.search(rf'<input[^>]*value="{article.pk}"[^>]*name="pinned_pages"', html)
+    assert "Sample story" in html  # the chosen article's title in its chooser
+
+
+def test_the_pin_choosers_offer_articles_only(admin_client, article):
+    html = admin_client.get(reverse(ADD)).content.decode()
+    assert 'name="pinned_pages"' in html
+    assert "<select" not in re.search(r'name="pinned_pages".{0,100}', html, re.S).group(0)
+    assert "articles.articlepage" in html  # the chooser's target type
+    # No multi-select listing every page of the tree.
+    assert "Sample story</option>" not in html
 
 
 def test_a_page_and_a_url_for_the_call_to_action_is_refused(admin_client, article):

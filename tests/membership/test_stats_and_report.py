@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 from unittest import mock
 
@@ -228,22 +229,32 @@ def csv_rows(response):
 def test_csv_export_has_totals_and_conversion_over_the_range(client, reporter, results):
     client.force_login(reporter)
     rows = csv_rows(client.get(reverse(REPORT), {**RANGE, "export": "csv"}))
-    assert rows[0] == ["Appeal", "Views", "Clicks", "Sign-ups", "Conversion (%)"]
+    assert rows[0] == [
+        "Appeal",
+        "Views",
+        "Clicks",
+        "Sign-ups",
+        "Click-through (%)",
+        "Conversion (%)",
+    ]
     by_name = {row[0]: row[1:] for row in rows[1:]}
     assert set(by_name) == {"Spring appeal", "Autumn appeal", "Quiet appeal"}
     assert by_name["Spring appeal"][:3] == ["200", "15", "5"]
-    assert float(by_name["Spring appeal"][3]) == pytest.approx(2.5)
+    assert float(by_name["Spring appeal"][3]) == pytest.approx(7.5)
+    assert float(by_name["Spring appeal"][4]) == pytest.approx(2.5)
     assert by_name["Autumn appeal"][:3] == ["50", "2", "0"]
-    assert float(by_name["Autumn appeal"][3]) == 0
+    assert float(by_name["Autumn appeal"][3]) == pytest.approx(4.0)
+    assert float(by_name["Autumn appeal"][4]) == 0
     # No views: no division by zero.
     assert by_name["Quiet appeal"][:3] == ["0", "0", "0"]
     assert float(by_name["Quiet appeal"][3]) == 0
+    assert float(by_name["Quiet appeal"][4]) == 0
 
 
 def test_csv_export_holds_only_what_the_report_needs(client, reporter, results):
     client.force_login(reporter)
     rows = csv_rows(client.get(reverse(REPORT), {**RANGE, "export": "csv"}))
-    assert all(len(row) == 5 for row in rows)
+    assert all(len(row) == 6 for row in rows)
     text = "\n".join(",".join(row) for row in rows)
     assert "reporter@example.com" not in text
 
@@ -303,7 +314,8 @@ def test_the_page_lists_appeals_with_totals_and_a_chart(client, reporter):
     response = client.get(reverse(REPORT))
     html = response.content.decode()
     assert "Charted appeal" in html
-    assert "5.00 %" in html
+    assert "10.00 %" in html  # click-through: 4 clicks in 40 views
+    assert "5.00 %" in html  # conversion: 2 sign-ups in 40 views
     assert "<svg" in html and "<polyline" in html
     # The chart covers the last 30 days only.
     assert "Views: 40." in html
@@ -333,10 +345,10 @@ def test_xlsx_export_is_a_spreadsheet(client, reporter, results):
     assert content[:2] == b"PK"
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Appeal", "Views", "Clicks", "Sign-ups", "Conversion (%)"]
+    assert rows[0][-2:] == ["Click-through (%)", "Conversion (%)"]
     by_name = {row[0]: row[1:] for row in rows[1:]}
     assert by_name["Spring appeal"][:3] == [200, 15, 5]
-    assert float(by_name["Spring appeal"][3]) == pytest.approx(2.5)
+    assert float(by_name["Spring appeal"][4]) == pytest.approx(2.5)
 
 
 def test_the_report_is_in_the_reports_menu_only_for_those_allowed(
@@ -404,3 +416,32 @@ def test_xlsx_export_writes_names_as_text_never_as_formulas(client, reporter, ho
     assert names == typed | {"Spring appeal 2024", "O'Brien's fund: 50% = half"}
     numbers = {row[0].value: [cell.value for cell in row[1:4]] for row in rows}
     assert numbers["-2+3"] == [10, 1, 1]
+
+
+def test_the_chart_labels_its_axes_with_dates_and_counts(client, reporter):
+    appeal = AppealFactory(name="Charted appeal")
+    AppealDay.objects.create(appeal=appeal, date=day(1), views=40, clicks=4, signups=2)
+    client.force_login(reporter)
+    html = client.get(reverse(REPORT)).content.decode()
+    start = html.index('<svg class="appeal-chart"')
+    svg = html[start : html.index("</svg>", start)]
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", svg)
+    first, last = day(29), day(0)
+    assert labels[0] == f"{first.day} {first:%b}"
+    assert f"{last.day} {last:%b}" in labels
+    assert [label for label in labels if label.isdigit()] == ["0", "20", "40"]
+
+
+def test_the_chart_sits_in_the_admin_s_padded_layout(client, reporter):
+    client.force_login(reporter)
+    html = client.get(reverse(REPORT)).content.decode()
+    section = r'<section class="nice-padding[^"]*" aria-labelledby="appeal-chart-heading"'
+    assert re.search(section, html)
+
+
+def test_a_confirmed_sign_up_through_an_appeal_shows_in_the_report(client, reporter):
+    appeal = AppealFactory(name="Converting appeal")
+    stats.record_signup(str(appeal.pk))
+    client.force_login(reporter)
+    rows = csv_rows(client.get(reverse(REPORT), {"export": "csv"}))
+    assert rows[1][:4] == ["Converting appeal", "0", "0", "1"]
