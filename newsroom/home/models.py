@@ -2,7 +2,9 @@ from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 from articles import meta
 from articles.models import ArticlePage, PublicPageMixin
@@ -26,7 +28,7 @@ class HomePage(PublicPageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("top_story")]
     # The sign-up page (/support/) and the topics page (/topics/) live under the home page,
     # when membership is installed.
-    subpage_types = ["articles.ArticleIndexPage"] + (
+    subpage_types = ["articles.ArticleIndexPage", "home.StandardPage"] + (
         ["membership.SignupPage", "membership.TopicsPage"]
         if apps.is_installed("membership")
         else []
@@ -55,3 +57,31 @@ class HomePage(PublicPageMixin, Page):
             :LATEST_COUNT
         ]
         return context
+
+
+STANDARD_BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "hr"]
+
+
+class StandardPage(PublicPageMixin, Page):
+    """A page every news site has: About, Contact, Corrections policy, Privacy."""
+
+    intro = models.TextField(
+        _("intro"),
+        blank=True,
+        help_text=_("One or two sentences under the title; also the page's description."),
+    )
+    body = RichTextField(_("body"), blank=True, features=STANDARD_BODY_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    page_description = _("A page such as About, Contact, Corrections policy or Privacy.")
+
+    class Meta:
+        verbose_name = _("standard page")
+
+    @property
+    def standfirst(self):
+        # What the meta description and link previews read (page_description).
+        return self.intro
