@@ -16,9 +16,13 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from articles import conf, meta
+from articles.caching import public_cache
 from articles.search import MAX_QUERY_LENGTH, search_articles
 
+from .home.front_page import most_used_tags
+
 RESULTS_PER_PAGE = 20
+FOLLOW_TAG_COUNT = 12  # tag feeds listed on the "Follow us" page
 # Errors that say the database cannot be reached (down, restarting, refusing connections, or
 # SQLite locked), rather than a bug: worth a retry.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -44,6 +48,29 @@ def search(request):
         ),
     }
     return TemplateResponse(request, "search.html", context)
+
+
+@require_safe
+@public_cache
+def follow(request):
+    """ "Follow us": what RSS is, the site's feed and the most used tags' feeds. Two queries
+    (the site, the tags), whatever the number of tags."""
+    site_name = conf.site_name(Site.find_for_request(request))
+    context = {
+        "document_title": meta.document_title(_("Follow us"), site_name=site_name),
+        "site_name": site_name,
+        "canonical_url": meta.absolute_url(request, reverse("follow")),
+        "site_feed_url": meta.absolute_url(request, reverse("articles:feed")),
+        "tag_feeds": [
+            {
+                "tag": tag,
+                "url": meta.absolute_url(request, reverse("articles:tag_feed", args=[tag.slug])),
+                "page_url": reverse("articles:tag", args=[tag.slug]),
+            }
+            for tag in most_used_tags(FOLLOW_TAG_COUNT)
+        ],
+    }
+    return TemplateResponse(request, "follow.html", context)
 
 
 @require_safe

@@ -7,9 +7,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from articles import meta
-from articles.models import ArticlePage, PublicPageMixin
+from articles.models import PublicPageMixin
 
-LATEST_COUNT = 12
+from .front_page import front_page
 
 
 class HomePage(PublicPageMixin, Page):
@@ -40,22 +40,13 @@ class HomePage(PublicPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # One listing query; the top story is either picked from it or fetched on its own.
-        latest = list(ArticlePage.objects.descendant_of(self).for_listing()[: LATEST_COUNT + 1])
-        top = None
-        if self.top_story_id:
-            top = next((a for a in latest if a.pk == self.top_story_id), None)
-            if top is None:
-                top = ArticlePage.objects.for_listing().filter(pk=self.top_story_id).first()
-        if top is None and latest:
-            top = latest[0]
         context["document_title"] = meta.document_title(
             self.seo_title, site_name=context["site_name"]
         )
-        context["top_story"] = top
-        context["latest_articles"] = [a for a in latest if top is None or a.pk != top.pk][
-            :LATEST_COUNT
-        ]
+        shown = front_page(self, top_story_id=self.top_story_id)
+        context["top_story"] = shown.top_story
+        context["latest_articles"] = shown.latest
+        context["tag_sections"] = shown.sections
         return context
 
 
