@@ -46,6 +46,7 @@ def about_page():
                 "cover next."
             ),
         ),
+        show_in_menus=True,
         live=False,
     )
 
@@ -126,6 +127,7 @@ def privacy_page():
         slug=PRIVACY_SLUG,
         intro=_("What this site stores about its readers and patrons, and what it does not."),
         body=body,
+        show_in_menus=True,
         live=False,
     )
 
