@@ -18,6 +18,9 @@ urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("sitemap.xml", public_cache(sitemap), name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.touch_icon, name="favicon"),
+    path("apple-touch-icon.png", views.touch_icon, name="apple_touch_icon"),
+    path("apple-touch-icon-precomposed.png", views.touch_icon),
     path("", include(articles_urls)),
 ]
 

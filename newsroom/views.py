@@ -3,9 +3,10 @@ import sys
 from csp.decorators import csp_exempt
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
@@ -83,6 +84,17 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+TOUCH_ICON = "icons/apple-touch-icon.png"
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def touch_icon(request):
+    """/favicon.ico and /apple-touch-icon.png, which browsers ask for whatever the page links:
+    a redirect to the static icon (its name carries a hash in production, so not permanent)."""
+    return HttpResponseRedirect(static(TOUCH_ICON))
 
 
 @csp_exempt()  # the error pages style themselves inline
