@@ -122,7 +122,7 @@ def test_a_slug_taken_by_another_page_is_left_alone(home):
 def test_privacy_claim_reading_sets_no_cookies(client, home, news):
     quickstart()
     article = ArticlePageFactory(parent=news, tags=["Russia"])
-    for url in ("/", news.url, article.url, "/about/", "/privacy/", "/tags/russia/"):
+    for url in ("/", news.url, article.url, "/about/", "/privacy/", "/tags/russia/", "/follow/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert not response.cookies, (url, list(response.cookies))
