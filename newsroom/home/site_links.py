@@ -10,9 +10,8 @@ unpublishing, moving or deleting any page, or changing a Site, drops the cached 
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Q, Subquery
+from django.db.models import F, Q, Subquery
 from wagtail.models import Page
 
 from articles.queries import restriction_exists
@@ -42,15 +41,23 @@ def _membership_models():
     return apps.get_model("membership", "SignupPage"), apps.get_model("membership", "TopicsPage")
 
 
+def _type(model):
+    return (model._meta.app_label, model._meta.model_name)
+
+
 def find_site_links(site):
-    """The links of `site`, from the database: one query."""
+    """The links of `site`, from the database: one query (content types by a join, not a
+    lookup of their own)."""
     signup_model, topics_model = _membership_models()
-    models = [StandardPage] + [m for m in (signup_model, topics_model) if m is not None]
-    types = ContentType.objects.get_for_models(*models)  # cached by Django after the first use
-    # Standard pages live only under a home page (parent_page_types): the site's root.
-    wanted = Q(content_type=types[StandardPage], show_in_menus=True)
-    for model in models[1:]:
-        wanted |= Q(content_type=types[model])
+    standard = _type(StandardPage)
+    signup = _type(signup_model) if signup_model else None
+    topics = _type(topics_model) if topics_model else None
+    wanted = Q(
+        content_type__app_label=standard[0], content_type__model=standard[1], show_in_menus=True
+    )
+    for kind in (signup, topics):
+        if kind is not None:
+            wanted |= Q(content_type__app_label=kind[0], content_type__model=kind[1])
     root_path = Subquery(Page.objects.filter(pk=site.root_page_id).values("path")[:1])
     pages = (
         Page.objects.live()
@@ -58,18 +65,22 @@ def find_site_links(site):
         .filter(wanted)
         .filter(~restriction_exists())
         .order_by("path")
-        .only("pk", "title", "url_path", "path", "depth", "content_type")
+        .annotate(app_label=F("content_type__app_label"), model_name=F("content_type__model"))
+        .only("pk", "title", "url_path", "path", "depth")
     )
-    standard, support, topics = [], None, None
+    standard_pages, found = [], {}
     for page in pages:
         link = Link(title=page.title, url=page.relative_url(site) or "")
-        if page.content_type_id == types[StandardPage].pk:
-            standard.append(link)
-        elif signup_model and page.content_type_id == types[signup_model].pk:
-            support = support or link
-        elif topics_model and page.content_type_id == types[topics_model].pk:
-            topics = topics or link
-    return SiteLinks(standard_pages=standard, support=support, topics=topics)
+        kind = (page.app_label, page.model_name)
+        if kind == standard:
+            standard_pages.append(link)
+        else:
+            found.setdefault(kind, link)  # the first in tree order
+    return SiteLinks(
+        standard_pages=standard_pages,
+        support=found.get(signup),
+        topics=found.get(topics),
+    )
 
 
 def site_links(site):
