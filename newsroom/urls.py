@@ -15,8 +15,12 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
+    path("follow/", views.follow, name="follow"),
     path("sitemap.xml", public_cache(sitemap), name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.touch_icon, name="favicon"),
+    path("apple-touch-icon.png", views.touch_icon, name="apple_touch_icon"),
+    path("apple-touch-icon-precomposed.png", views.touch_icon),
     path("", include(articles_urls)),
 ]
 

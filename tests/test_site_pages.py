@@ -163,10 +163,11 @@ def test_front_page_leads_with_the_top_story_then_latest_cards(client, news, see
     assert SEED_TITLE in doc.texts("h3")[0]
     assert SEED_STANDFIRST in html
     assert doc.find_all("a", href=seed_story.url)
-    # Latest articles as cards, each with its headline link, standfirst, date and source.
+    # The latest list beside it: each headline with its link, date and source (no standfirst:
+    # a compact list).
     assert "An older story" in doc.texts("h3")
     assert doc.find_all("a", href=older.url)
-    assert "Older news." in html
+    assert "Older news." not in html
     assert "Source: Sky News" in html
     assert doc.find_all("time")
     # A way on to the full listing.

@@ -3,6 +3,7 @@ explain sign-in, serve."""
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +11,9 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from newsroom.home.standard_pages import ensure_standard_pages
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
@@ -66,6 +70,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("Membership is not installed; no sign-up page."))
 
+        self.heading(_("Adding the About and Privacy pages…"))
+        self.ensure_standard_pages()
+
         self.point_default_site_at(url)
 
         self.heading(_("Signing in to the admin"))
@@ -110,14 +117,27 @@ class Command(BaseCommand):
         manage_py = str(settings.BASE_DIR / "manage.py")
         os.execv(sys.executable, [sys.executable, manage_py, "runserver", addrport])  # noqa: S606
 
+    def ensure_standard_pages(self):
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
+            self.stderr.write(_("There is no default site; no About or Privacy page added."))
+            return
+        created = ensure_standard_pages(site.root_page)
+        for page in created:
+            self.stdout.write(
+                _("Created the page %(title)r at %(url)s: edit it in the admin.")
+                % {
+                    "title": page.title,
+                    "url": page.relative_url(site),
+                }
+            )
+        if not created:
+            self.stdout.write(_("The About and Privacy pages are already there."))
+
     def point_default_site_at(self, url):
         """Canonical links, feeds and sitemaps use the Wagtail Site's address. The migration
         creates it as localhost:80; point it at the address served here, unless an editor
         has changed it."""
-        from urllib.parse import urlsplit
-
-        from wagtail.models import Site
-
         parts = urlsplit(url)
         site = Site.objects.filter(is_default_site=True, hostname="localhost", port=80).first()
         if site is None or (site.hostname, site.port) == (parts.hostname, parts.port):
