@@ -23,6 +23,7 @@ from wagtail.search import index
 from .. import insertions, meta, read_also
 from ..blocks import ArticleBodyBlock, shown_to_readers
 from ..caching import mark_private, mark_public
+from ..forms import ArticlePageForm
 from ..panels import ReadAlsoStatusPanel
 from ..queries import (
     AUTHOR_PHOTO_SPECS,
@@ -152,8 +153,17 @@ class ArticlePage(PublicPageMixin, Page):
 
     objects = ArticlePageManager()
 
+    base_form_class = ArticlePageForm
+
     content_panels = [
-        TitleFieldPanel("title", heading=_("Headline")),
+        TitleFieldPanel(
+            "title",
+            heading=_("Headline"),
+            help_text=_(
+                "Aim for 70 characters or fewer: search results and shared links cut "
+                "longer headlines short."
+            ),
+        ),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [
@@ -163,12 +173,14 @@ class ArticlePage(PublicPageMixin, Page):
                 FieldPanel("lead_image_credit"),
             ],
             heading=_("Lead image"),
+            classname="collapsed",
         ),
         MultipleChooserPanel(
             "article_authors", chooser_field_name="author", heading=_("Authors"), label=_("Author")
         ),
         FieldPanel("source_label"),
         FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("no_promotions")], heading=_("Promotions")),
         FieldPanel("tags"),
         MultiFieldPanel(
             [
@@ -189,8 +201,6 @@ class ArticlePage(PublicPageMixin, Page):
             heading=_("Read also"),
         ),
     ]
-
-    promote_panels = Page.promote_panels + [FieldPanel("no_promotions")]
 
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
