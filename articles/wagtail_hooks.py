@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -5,7 +9,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Author
+from .models import ArticlePage, Author
 from .stories_to_write import stories_to_write
 
 
@@ -50,3 +54,32 @@ class StoriesToWritePanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_stories_to_write_panel(request, panels):
     panels.append(StoriesToWritePanel(request.user))
+
+
+def article_being_edited(request):
+    """The id of the page whose edit view opened this request (a chooser modal), or None.
+
+    Wagtail's page chooser is told nothing about the page being edited; the edit view's URL
+    reaches it only as the Referer of the modal's requests (browse, search, pagination).
+    """
+    referer = request.headers.get("Referer")
+    if not referer:
+        return None
+    try:
+        match = resolve(urlsplit(referer).path)
+    except Resolver404:
+        return None
+    if match.view_name != "wagtailadmin_pages:edit":
+        return None
+    return match.kwargs.get("page_id")
+
+
+@hooks.register("construct_page_chooser_queryset")
+def leave_out_the_article_being_edited(pages, request):
+    """An article's choosers (Read also among them) don't offer the article itself. Only an
+    article is left out: it has no subpages, so hiding it never hides a way down the tree.
+    Linking an article to itself is refused by its form all the same (articles.forms)."""
+    page_id = article_being_edited(request)
+    if page_id is None:
+        return pages
+    return pages.exclude(pk=page_id, content_type=ContentType.objects.get_for_model(ArticlePage))

@@ -189,3 +189,41 @@ def test_links_to_other_articles_still_save(editor_client, news):
     assert response.status_code == 302
     saved = ArticlePage.objects.get(pk=page.pk)
     assert [link.target_id for link in saved.read_also_links.all()] == [other.pk]
+
+
+def chooser_titles(editor_client, url, *, referer):
+    response = editor_client.get(url, HTTP_REFERER=referer)
+    assert response.status_code == 200
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["html"]
+    return response.content.decode()
+
+
+def test_the_page_chooser_opened_from_an_article_does_not_offer_the_article(editor_client, news):
+    page = ArticlePageFactory(title="The story being edited")
+    ArticlePageFactory(title="Another story")
+    referer = "http://testserver" + edit_url(page)
+    browse = reverse("wagtailadmin_choose_page_child", args=[news.pk]) + (
+        "?page_type=articles.articlepage"
+    )
+    search = reverse("wagtailadmin_choose_page_search") + (
+        "?page_type=articles.articlepage&q=story"
+    )
+
+    for url in (browse, search):
+        html = chooser_titles(editor_client, url, referer=referer)
+        assert "Another story" in html
+        assert "The story being edited" not in html
+        # From anywhere else, it is offered.
+        html = chooser_titles(editor_client, url, referer="http://testserver" + add_url(news))
+        assert "The story being edited" in html
+
+
+def test_the_chooser_opened_from_a_non_article_page_leaves_nothing_out(editor_client, home, news):
+    ArticlePageFactory(title="A story")
+    html = chooser_titles(
+        editor_client,
+        reverse("wagtailadmin_choose_page_child", args=[home.pk]),
+        referer="http://testserver" + edit_url(home),
+    )
+    assert "News" in html
