@@ -1,15 +1,16 @@
 """The article's admin form: a body ready to type into, and no Read also link to itself.
 
 A new article's body starts with one empty paragraph block, so an editor can type at once.
-An untouched empty paragraph is dropped when the form is saved: a draft saved before anything
-was typed stores no empty block, and publishing still asks for a body.
+Empty paragraphs are dropped before the body is validated (Draftail posts an untouched editor
+as empty): a draft saved before anything was typed stores no empty block, publishing still asks
+for a body, and a written article publishes with an untouched paragraph left in it.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.blocks import StreamValue
+from wagtail.blocks import BlockField, StreamValue
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -33,7 +34,29 @@ def inline_read_also_targets(body):
                 yield index, getattr(article, "pk", article)
 
 
+def without_empty_paragraphs(body):
+    """`body` (a StreamValue) without its empty paragraph blocks."""
+    if body is None or not any(is_empty_paragraph(child) for child in body):
+        return body
+    kept = [
+        (child.block_type, child.value, child.id) for child in body if not is_empty_paragraph(child)
+    ]
+    return StreamValue(body.stream_block, kept, is_lazy=False)
+
+
+class ArticleBodyField(BlockField):
+    """The body's form field. Empty paragraphs are dropped before the blocks are validated: an
+    untouched paragraph is not an error to fix, and a body of only empty paragraphs is empty
+    (required when publishing, allowed in a draft)."""
+
+    def clean(self, value):
+        return super().clean(without_empty_paragraphs(value))
+
+
 class ArticlePageForm(WagtailAdminPageForm):
+    class Meta(WagtailAdminPageForm.Meta):  # keeps Wagtail's widgets (formfield_callback)
+        field_classes = {"body": ArticleBodyField}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk is None and not self.instance.body:
@@ -42,25 +65,10 @@ class ArticlePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        self._drop_empty_paragraphs(cleaned_data)
         if self.instance.pk is not None:
             self._forbid_curated_self_link()
             self._forbid_inline_self_link(cleaned_data.get("body"))
         return cleaned_data
-
-    def _drop_empty_paragraphs(self, cleaned_data):
-        body = cleaned_data.get("body")
-        if body is None or not any(is_empty_paragraph(child) for child in body):
-            return
-        kept = [
-            (child.block_type, child.value, child.id)
-            for child in body
-            if not is_empty_paragraph(child)
-        ]
-        cleaned_data["body"] = StreamValue(body.stream_block, kept, is_lazy=False)
-        field = self.fields["body"]
-        if not kept and field.required:  # publishing: a draft may have no body yet
-            self.add_error("body", ValidationError(field.error_messages["required"], "required"))
 
     def _forbid_curated_self_link(self):
         formset = self.formsets.get("read_also_links")

@@ -1,6 +1,7 @@
 """The article form in the admin: headline, a body ready to type into, the lead image folded
 away, "No promotions" on the content tab, and no Read also link from an article to itself."""
 
+import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils.html import escape
@@ -51,8 +52,15 @@ def test_editing_an_article_adds_no_paragraph(editor_client, news):
     assert body_blocks(editor_client.get(edit_url(stub))) == []
 
 
-def test_a_draft_saved_with_the_untouched_paragraph_stores_no_empty_block(editor_client, news):
-    data = article_form("Just a headline", body=[("paragraph", rich_text(""))])
+# An untouched paragraph as Draftail posts it ("null") and as an emptied one (an empty block).
+EMPTY_PARAGRAPHS = [pytest.param("null", id="untouched"), pytest.param(rich_text(""), id="emptied")]
+
+
+@pytest.mark.parametrize("empty", EMPTY_PARAGRAPHS)
+def test_a_draft_saved_with_the_untouched_paragraph_stores_no_empty_block(
+    editor_client, news, empty
+):
+    data = article_form("Just a headline", body=[("paragraph", empty)])
     data["slug"] = "just-a-headline"
 
     response = editor_client.post(add_url(news), data)
@@ -63,12 +71,13 @@ def test_a_draft_saved_with_the_untouched_paragraph_stores_no_empty_block(editor
     assert len(page.get_latest_revision_as_object().body) == 0
 
 
-def test_empty_paragraphs_are_dropped_and_the_rest_kept(editor_client, news):
+@pytest.mark.parametrize("empty", EMPTY_PARAGRAPHS)
+def test_empty_paragraphs_are_dropped_and_the_rest_kept(editor_client, news, empty):
     data = article_form(
         "Some text",
         body=[
-            ("paragraph", rich_text("")),
             ("paragraph", rich_text("<p>Written.</p>")),
+            ("paragraph", empty),
             ("heading", "A heading"),
         ],
     )
@@ -83,8 +92,9 @@ def test_empty_paragraphs_are_dropped_and_the_rest_kept(editor_client, news):
     assert "Written." in page.body[0].value.source
 
 
-def test_publishing_with_only_the_empty_paragraph_asks_for_a_body(editor_client, news):
-    data = article_form("Headline only", body=[("paragraph", rich_text(""))])
+@pytest.mark.parametrize("empty", EMPTY_PARAGRAPHS)
+def test_publishing_with_only_the_empty_paragraph_asks_for_a_body(editor_client, news, empty):
+    data = article_form("Headline only", body=[("paragraph", empty)])
     data["slug"] = "headline-only"
     data["action-publish"] = "action-publish"
 
