@@ -24,6 +24,7 @@ from wagtail.search import index
 from .. import insertions, meta, read_also
 from ..blocks import ArticleBodyBlock, shown_to_readers
 from ..caching import mark_private, mark_public
+from ..forms import ArticlePageForm
 from ..panels import ReadAlsoStatusPanel
 from ..queries import (
     AUTHOR_PHOTO_SPECS,
@@ -162,8 +163,17 @@ class ArticlePage(PublicPageMixin, Page):
 
     objects = ArticlePageManager()
 
+    base_form_class = ArticlePageForm
+
     content_panels = [
-        TitleFieldPanel("title", heading=_("Headline")),
+        TitleFieldPanel(
+            "title",
+            heading=_("Headline"),
+            help_text=_(
+                "Aim for 70 characters or fewer: search results and shared links cut "
+                "longer headlines short."
+            ),
+        ),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [
@@ -173,6 +183,7 @@ class ArticlePage(PublicPageMixin, Page):
                 FieldPanel("lead_image_credit"),
             ],
             heading=_("Lead image"),
+            classname="collapsed",
         ),
         MultipleChooserPanel(
             "article_authors", chooser_field_name="author", heading=_("Authors"), label=_("Author")
@@ -180,6 +191,7 @@ class ArticlePage(PublicPageMixin, Page):
         FieldPanel("source_label"),
         FieldPanel("source_url"),
         FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("no_promotions")], heading=_("Promotions")),
         FieldPanel("tags"),
         MultiFieldPanel(
             [
@@ -200,8 +212,6 @@ class ArticlePage(PublicPageMixin, Page):
             heading=_("Read also"),
         ),
     ]
-
-    promote_panels = Page.promote_panels + [FieldPanel("no_promotions")]
 
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
