@@ -6,20 +6,21 @@ finds nothing left to publish; a purge twice is a purge; pruning finds nothing l
 is there so that two servers do not do the same work at once, and so the log tells one story:
 - PostgreSQL: a session-level advisory lock, tried without waiting (pg_try_advisory_lock);
   a server that finds it held skips this minute, since the holder is doing the work now.
-- SQLite: one database file means one machine, so an exclusive lock on a file next to the
-  database (flock, tried without waiting) serves the same purpose, with the same answer.
+- SQLite: one database file means one machine, so an exclusive lock on a file (in the temp
+  directory, named by a hash of the database path; flock, tried without waiting) serves the
+  same purpose, with the same answer.
 Emails are not sent here: they are django-tasks tasks, sent by the worker (`db_worker`).
 """
 
 import contextlib
 import fcntl
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
@@ -30,8 +31,10 @@ from membership.round_boundaries import purge_round_boundaries
 PERIODIC_JOBS_LOCK_KEY = 0x6A6F6273
 
 
-def _lock_file_path(alias):
-    name = str(settings.DATABASES[alias]["NAME"])
+def _lock_file_path(connection):
+    name = str(connection.settings_dict["NAME"])
+    if connection.is_in_memory_db():
+        name += f":{os.getpid()}"  # an in-memory database lives in one process only
     digest = hashlib.sha256(name.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"newsroom-periodic-jobs-{digest}.lock"
 
@@ -52,7 +55,7 @@ def periodic_jobs_lock(alias="default"):
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [PERIODIC_JOBS_LOCK_KEY])
         return
-    with open(_lock_file_path(alias), "a") as lock_file:
+    with open(_lock_file_path(connection), "a") as lock_file:
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
