@@ -1,5 +1,6 @@
 """Becoming a patron: the sign-up form's POST, the confirmation link, and what comes next."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,14 +38,19 @@ def sign_up(request, page_id):
     )
     if not limit.allowed:
         return ratelimit.refusal(limit, request)
-    membership, email = signup.sign_up(
-        data["email"],
-        name=data["name"],
-        tier=data["tier"],
-        appeal_id=appeal_pk(request.GET.get(APPEAL_PARAMETER)),
-    )
-    if email is not None:
-        emails.send_link(request, membership, email)
+    # One transaction, the email's task last: a sign-up is whole (member, consent, the time
+    # its email was claimed, and with the database task backend the queued email itself) or
+    # absent, however the request ends. A claim committed without its email would hold back
+    # the next sign-up's email for a minute.
+    with transaction.atomic():
+        membership, email = signup.sign_up(
+            data["email"],
+            name=data["name"],
+            tier=data["tier"],
+            appeal_id=appeal_pk(request.GET.get(APPEAL_PARAMETER)),
+        )
+        if email is not None:
+            emails.send_link(request, membership, email)
     return SeeOther(signup_page.sent_url(request))
 
 
