@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response, a redirect to HTTPS included, has an id and an access line.
+    "newsroom.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
