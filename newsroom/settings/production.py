@@ -36,6 +36,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # noqa: F405
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Seconds: a mail server that hangs must not hold the worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # noqa: F405
+
+# Uploaded images and documents are files under MEDIA_ROOT, which every app server must share
+# (a network volume). Object storage (django-storages with an S3-compatible bucket, set in
+# STORAGES["default"]) is the next step; it is not installed.
 
 # JSON lines to stdout, each with its request's id (newsroom.logging), and one access line per
 # request from newsroom.request_id (gunicorn's own access log is off: it would print addresses
