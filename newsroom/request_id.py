@@ -6,14 +6,16 @@ access line names no one: no address, no query string, and the URL pattern inste
 when the path carries a secret (an emailed sign-in or confirmation link's token).
 """
 
+import functools
 import logging
 import re
 import time
 import uuid
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.signals import request_finished
-from django.urls import Resolver404, resolve
+from django.urls import URLResolver, get_resolver, get_urlconf
 
 HEADER = "X-Request-ID"
 INCOMING = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -34,15 +36,35 @@ def incoming_or_new(request):
 def loggable_path(request):
     """The path, or its URL pattern when the path carries a secret, cut to a sane length."""
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        # A middleware answered before the URL was resolved (a redirect to HTTPS, say).
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
-    if match is not None and SECRET_ARGUMENTS & match.kwargs.keys():
-        return "/" + match.route
+    if match is not None:
+        if SECRET_ARGUMENTS & match.kwargs.keys():
+            return "/" + match.route
+    else:
+        # A middleware answered before the URL was resolved (a redirect to HTTPS, a page from
+        # the cache). Resolving it would cost more than the cached page: match it against the
+        # few patterns that carry a secret instead.
+        for regex, route in secret_routes(get_urlconf() or settings.ROOT_URLCONF):
+            if regex.match(request.path_info):
+                return "/" + route
     return request.path[:MAX_PATH_LENGTH]
+
+
+@functools.cache
+def secret_routes(urlconf):
+    """(regex of the whole path, route) for each URL pattern with a secret argument."""
+    found = []
+
+    def walk(patterns, regex_prefix, route_prefix):
+        for pattern in patterns:
+            regex = pattern.pattern.regex.pattern.removeprefix("^")
+            route = route_prefix + str(pattern.pattern).removeprefix("^")
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, regex_prefix + regex, route)
+            elif SECRET_ARGUMENTS & pattern.pattern.regex.groupindex.keys():
+                found.append((re.compile(regex_prefix + regex), route))
+
+    walk(get_resolver(urlconf).url_patterns, "/", "")
+    return tuple(found)
 
 
 class RequestIdMiddleware:

@@ -10,9 +10,10 @@ import re
 import sys
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from newsroom.logging import JsonFormatter
+from newsroom.request_id import loggable_path
 from tests.membership.patrons import EMAIL, last_link, member
 from tests.test_production import production_settings
 
@@ -43,6 +44,11 @@ def log(production_logging, settings):
 
     yield written
     logging.config.dictConfig(settings.LOGGING)
+    # Loggers the test settings do not name keep what production gave them: take it back.
+    access = logging.getLogger("newsroom.access")
+    access.handlers.clear()
+    access.setLevel(logging.NOTSET)
+    access.propagate = True
 
 
 def access_lines(entries):
@@ -149,3 +155,36 @@ def test_no_email_token_address_or_query_string_is_logged(log, settings):
     for secret in (EMAIL, "reader%40example.org", token, CLIENT_ADDRESS, FORWARDED_ADDRESS):
         assert secret not in out
     assert "utm_source" not in out
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/membership/sign-in/abc.DEF-1/", "/membership/sign-in/<str:token>/"),
+        ("/membership/confirm/abc.DEF-1/", "/membership/confirm/<str:token>/"),
+        (
+            "/admin/password_reset/confirm/MQ/set-password/",
+            "/admin/password_reset/confirm/<uidb64>/<token>/",
+        ),
+        ("/membership/sign-in/", "/membership/sign-in/"),
+        ("/news/ports-reopen/", "/news/ports-reopen/"),
+        ("/" + "a" * 300, "/" + "a" * 199),
+    ],
+)
+def test_a_path_answered_before_it_was_resolved_is_logged_without_its_token(path, logged):
+    # As when a middleware answers first: a redirect to HTTPS, a page from the cache.
+    request = RequestFactory().get(path)
+    assert request.resolver_match is None
+    assert loggable_path(request) == logged
+
+
+@pytest.mark.django_db
+def test_a_redirect_to_https_logs_the_pattern_of_a_sign_in_link(log, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/membership/sign-in/a-secret-token/")
+    assert response.status_code == 301
+    out, entries = log()
+    [access] = access_lines(entries)
+    assert access["path"] == "/membership/sign-in/<str:token>/"
+    assert access["request_id"] == response["X-Request-ID"]
+    assert "a-secret-token" not in out
