@@ -9,9 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from articles import urls as articles_urls
 from articles.caching import public_cache
 
-from . import views
+from . import health, views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response, a redirect to HTTPS included, has an id and an access line.
+    "newsroom.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
@@ -204,6 +206,13 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_I18N_ENABLED = False
+# The admin's dashboard asks wagtail.org for the latest release: a call to a third party from
+# every editor's browser. Off unless asked for: a yes/no, or "lts" for long-term releases only.
+WAGTAIL_ENABLE_UPDATE_CHECK = (
+    "lts"
+    if os.environ.get("WAGTAIL_ENABLE_UPDATE_CHECK", "").strip().lower() == "lts"
+    else env_bool("WAGTAIL_ENABLE_UPDATE_CHECK", False)
+)
 
 # Tags: "Russia" and "russia" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
@@ -236,7 +245,10 @@ ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 # (membership.assets, whose check fails if a script as served has another). No per-request
 # nonce, so pages stay cacheable. The Wagtail admin and documents keep their own rules, and
 # the error pages (newsroom.views.server_error) style themselves inline and carry no policy.
-CONTENT_SECURITY_POLICY = {
+# NEWSROOM_CSP_REPORT_URI has browsers report what the policy blocks (or would block);
+# NEWSROOM_CSP_REPORT_ONLY sends the policy as Content-Security-Policy-Report-Only, which
+# blocks nothing: to try a change of policy on real readers first.
+NEWSROOM_CSP = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/documents/"],
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -254,6 +266,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
+
+if os.environ.get("NEWSROOM_CSP_REPORT_URI"):
+    NEWSROOM_CSP["DIRECTIVES"]["report-uri"] = [os.environ["NEWSROOM_CSP_REPORT_URI"]]
+if env_bool("NEWSROOM_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = NEWSROOM_CSP
+else:
+    CONTENT_SECURITY_POLICY = NEWSROOM_CSP
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 # Our own loggers and third-party ones go to the console; Django's "django" logger keeps its
 # own handlers (and stops there), so runserver lines are not printed twice.

@@ -13,6 +13,8 @@ if not SECRET_KEY:  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
+# A load balancer probes the health check over plain HTTP, on the server's own address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)  # noqa: F405
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -34,3 +36,37 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # noqa: F405
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Seconds: a mail server that hangs must not hold the worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # noqa: F405
+
+# Uploaded images and documents are files under MEDIA_ROOT, which every app server must share
+# (a network volume). Object storage (django-storages with an S3-compatible bucket, set in
+# STORAGES["default"]) is the next step; it is not installed.
+
+# JSON lines to stdout, each with its request's id (newsroom.logging), and one access line per
+# request from newsroom.request_id (gunicorn's own access log is off: it would print addresses
+# and query strings). NEWSROOM_ACCESS_LOG=false leaves the access lines out.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "newsroom.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "newsroom.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "newsroom.access": {
+            "handlers": ["stdout"],
+            "level": "INFO" if env_bool("NEWSROOM_ACCESS_LOG", True) else "WARNING",  # noqa: F405
+            "propagate": False,
+        },
+    },
+}
