@@ -4,7 +4,9 @@ Wagtail's frontend cache app purges a page's own URL when it is published or unp
 An article also appears on the front page, its News index, its tag pages, the feeds, the
 sitemap and every page that links it (a curated Read also link, an inline Read also block, a
 rich-text link, a top story): purge those too. Wagtail's reference index knows the pages that
-link it.
+link it. The same purge list reaches the app's own page cache (articles.page_cache, a
+frontend-cache backend); changes that touch every page (a setting, a site, a moved or renamed
+page) start a new page-cache generation instead.
 
 Taggit slugifies a tag's name, so a name with no letters or digits ("!!!", "🙂") would get
 an empty slug, and no URL: such a tag gets a fallback slug instead.
