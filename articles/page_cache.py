@@ -151,14 +151,24 @@ def storable_seconds(request, response):
         return 0
 
 
+def _host_slots():
+    return [f"{HOSTS_KEY}.{slot}" for slot in range(MAX_HOSTS)]
+
+
 def _remember_host(store, host):
-    hosts = store.get(HOSTS_KEY) or []
-    if host in hosts:
-        return True
-    if len(hosts) >= MAX_HOSTS:
-        return False
-    store.set(HOSTS_KEY, [*hosts, host], None)
-    return True
+    """Whether pages of `host` may be stored: it holds a slot, or takes a free one. Each slot
+    is taken with add(), which is atomic, so two servers never take the same one."""
+    for key in _host_slots():
+        taken = store.get(key)
+        if taken is None and store.add(key, host, None):
+            return True
+        if (taken or store.get(key)) == host:
+            return True
+    return False
+
+
+def _remembered_hosts(store):
+    return list(store.get_many(_host_slots()).values())
 
 
 # --- Middleware -------------------------------------------------------------------------------
@@ -216,7 +226,7 @@ def purge_paths(full_paths):
     """Delete the cached pages at these paths (with their query strings), for every host."""
     store = page_cache()
     prefix = key_prefix(store)
-    hosts = store.get(HOSTS_KEY) or []
+    hosts = _remembered_hosts(store)
     keys = []
     with _site_time_zone():
         for full_path in full_paths:

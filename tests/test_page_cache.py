@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site
 
+from articles import page_cache
 from articles.models import ArticlePage, ArticleSettings
 from membership.models import Appeal, MembershipSettings, Topic
 from membership.readers import PATRON_COOKIE
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def _page_cache_on(settings):
     settings.ARTICLES_PAGE_CACHE = True
 
 
@@ -333,3 +334,21 @@ def test_with_the_database_down_a_cached_page_serves_and_others_get_503(request,
     assert "try again" in html(miss)
     assert "Traceback" not in html(miss)
     assert "no-store" in miss["Cache-Control"]
+
+
+# --- Keys and hosts ------------------------------------------------------------------------------
+
+
+def test_a_purge_reaches_the_page_whatever_scheme_and_host_it_names(client, story):
+    warm(story.url)
+    ArticlePage.objects.filter(pk=story.pk).update(title="Purged by hand")
+    page_cache.PageCacheBackend({}).purge(f"https://news.example.org{story.url}")
+    assert "Purged by hand" in html(client.get(story.url))
+
+
+def test_hosts_beyond_the_limit_are_served_fresh_not_stored(client, story, monkeypatch):
+    monkeypatch.setattr(page_cache, "MAX_HOSTS", 1)
+    warm(story.url)  # takes the one slot, for "testserver"
+    client.get(story.url, HTTP_HOST="forged.example")
+    _, count = queries(client, story.url, HTTP_HOST="forged.example")
+    assert count > 0
