@@ -7,9 +7,12 @@ and new generations wait for the commit.
 """
 
 import datetime
+import os
 
 import pytest
+import redis
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -22,6 +25,7 @@ from articles.models import ArticlePage, ArticleSettings
 from membership.models import Appeal, MembershipSettings, Topic
 from membership.readers import PATRON_COOKIE
 from newsroom.home.models import StandardPage
+from tests.conftest import IN_CI
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory
 from tests.membership.factories import (
     AppealFactory,
@@ -29,10 +33,13 @@ from tests.membership.factories import (
     TopicFactory,
     TopicsPageFactory,
 )
-from tests.test_outages import database_down  # noqa: F401 - a fixture
+from tests.test_outages import database_down, use_production_caches  # noqa: F401 - a fixture
 from tests.test_site_standard_pages import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
+
+# A Redis database of this file's own (tests/test_outages.py uses another): its test empties it.
+REDIS = os.environ.get("NEWSROOM_TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 @pytest.fixture(autouse=True)
@@ -352,3 +359,23 @@ def test_hosts_beyond_the_limit_are_served_fresh_not_stored(client, story, monke
     client.get(story.url, HTTP_HOST="forged.example")
     _, count = queries(client, story.url, HTTP_HOST="forged.example")
     assert count > 0
+
+
+def test_pages_are_stored_in_redis_and_purged_there(client, story, settings, committed):
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"Redis is not reachable at {REDIS}: {error}")
+    use_production_caches(settings, REDIS)
+    client.get(story.url)
+    response, count = queries(client, story.url)
+    assert response.status_code == 200
+    assert count == 0
+    with committed():
+        page = ArticlePage.objects.get(pk=story.pk)
+        page.title = "Storm closes the port for a week"
+        page.save_revision().publish()
+    assert "Storm closes the port for a week" in html(client.get(story.url))
+    caches["default"].clear()  # FLUSHDB of this test's own database
