@@ -138,8 +138,8 @@ def test_unrelated_cookies_still_get_the_cached_page(client, story):
     assert count == 0
 
 
-@pytest.mark.parametrize("cookie", ["sessionid", PATRON_COOKIE])
-def test_the_session_or_patron_cookie_bypasses_the_cache(client, story, cookie):
+@pytest.mark.parametrize("cookie", ["sessionid", PATRON_COOKIE, "messages"])
+def test_the_session_patron_or_messages_cookie_bypasses_the_cache(client, story, cookie):
     warm(story.url)
     ArticlePage.objects.filter(pk=story.pk).update(title="Changed behind the cache's back")
     client.cookies.load({cookie: "1"})

@@ -238,10 +238,10 @@ ARTICLES_SEEDS_DIR = NEWSROOM_SEEDS_DIR
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
 # The app's own page cache of anonymous pages (articles.page_cache), in the "default" cache for
-# s-maxage: a hit costs no query. A session cookie or the patron cookie (patrons see no
-# appeal) bypasses it.
+# s-maxage: a hit costs no query. A session cookie, the patron cookie (patrons see no appeal)
+# or a message waiting to be shown (Django's cookie message storage) bypasses it.
 ARTICLES_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
-ARTICLES_PAGE_CACHE_BYPASS_COOKIES = ["membership_patron"]
+ARTICLES_PAGE_CACHE_BYPASS_COOKIES = ["membership_patron", "messages"]
 
 # Content Security Policy for the public site (django-csp). Scripts run only by hash: the
 # appeal's and the topics page's scripts are loaded with integrity="" of the same hash
