@@ -18,6 +18,12 @@ DEFAULTS = {
     "ARTICLES_CACHE_S_MAXAGE": 60,
     # …and may serve a stale copy this long while they fetch a fresh one.
     "ARTICLES_CACHE_STALE_WHILE_REVALIDATE": 30,
+    # The page cache (articles.page_cache), when the site adds its middleware: on or off, the
+    # cache alias it stores pages in, and the cookies (besides the session's) that make a
+    # request someone's own, so it bypasses the cache.
+    "ARTICLES_PAGE_CACHE": True,
+    "ARTICLES_PAGE_CACHE_ALIAS": "default",
+    "ARTICLES_PAGE_CACHE_BYPASS_COOKIES": (),
 }
 
 

@@ -4,7 +4,9 @@ Wagtail's frontend cache app purges a page's own URL when it is published or unp
 An article also appears on the front page, its News index, its tag pages, the feeds, the
 sitemap and every page that links it (a curated Read also link, an inline Read also block, a
 rich-text link, a top story): purge those too. Wagtail's reference index knows the pages that
-link it.
+link it. The same purge list reaches the app's own page cache (articles.page_cache, a
+frontend-cache backend); changes that touch every page (a setting, a site, a moved or renamed
+page) start a new page-cache generation instead.
 
 Taggit slugifies a tag's name, so a name with no letters or digits ("!!!", "🙂") would get
 an empty slug, and no URL: such a tag gets a fallback slug instead.
@@ -15,14 +17,16 @@ import re
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page, ReferenceIndex
-from wagtail.signals import page_published, page_unpublished
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from . import page_cache
 from .models import ArticlePage
 
 FALLBACK_TAG_SLUG = "tag"
@@ -95,3 +99,28 @@ def purge_article_listings(sender, instance, **kwargs):
     if apps.is_installed("wagtail.contrib.frontend_cache"):
         batch = PurgeBatch(article_listing_urls(instance))
         transaction.on_commit(batch.purge)
+
+
+# --- The page cache: changes that touch every page --------------------------------------------
+
+
+def clear_page_cache(sender, **kwargs):
+    """A setting, a site, a moved or renamed page: links to it, or the settings, show on every
+    page, so every cached page goes (page_cache.clear starts a new generation)."""
+    if kwargs.get("raw"):
+        return
+    if kwargs.get("created") and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
+        return  # for_site() makes a row of defaults on first use: nothing readers see changes
+    page_cache.clear()
+
+
+post_page_move.connect(clear_page_cache, dispatch_uid="articles_page_cache_page_moved")
+page_slug_changed.connect(clear_page_cache, dispatch_uid="articles_page_cache_slug_changed")
+for model in [Site, *apps.get_models()]:
+    if issubclass(model, (Site, BaseSiteSetting, BaseGenericSetting)):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                clear_page_cache,
+                sender=model,
+                dispatch_uid=f"articles_page_cache_{signal is post_save}_{model._meta.label}",
+            )

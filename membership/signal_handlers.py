@@ -5,6 +5,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import published, unpublished
 
+from articles import page_cache
+
 from . import selection
 from .models import Appeal, MembershipSettings
 
@@ -29,6 +31,8 @@ def settings_changed(sender, created=False, raw=False, **kwargs):
 @receiver(unpublished, sender=Appeal)
 def appeals_changed(sender, **kwargs):
     invalidate()
+    # An appeal shows on many articles (by tags, pins, or as the default): every page goes.
+    page_cache.clear()
 
 
 for through in (

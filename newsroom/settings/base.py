@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every response, a redirect to HTTPS included, has an id and an access line.
     "newsroom.request_id.RequestIdMiddleware",
+    # The page cache (articles.page_cache): stores last, after every other middleware has
+    # added its headers, and answers first from inside, after the lazy session and user.
+    "articles.page_cache.UpdatePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "articles.page_cache.FetchFromPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -220,7 +224,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # Purging a CDN or reverse proxy when pages are published or unpublished
 # (wagtail.contrib.frontend_cache). NEWSROOM_PURGE_URL is an HTTP cache that accepts PURGE
 # requests, such as Varnish or nginx; without it, nothing is purged.
-WAGTAILFRONTENDCACHE = {}
+WAGTAILFRONTENDCACHE = {
+    # The app's own page cache: the same purge list deletes its copies.
+    "pages": {"BACKEND": "articles.page_cache.PageCacheBackend"},
+}
 if os.environ.get("NEWSROOM_PURGE_URL"):
     WAGTAILFRONTENDCACHE["default"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
@@ -239,6 +246,11 @@ ARTICLES_SEEDS_DIR = NEWSROOM_SEEDS_DIR
 # hold them; publishing purges them. Browsers keep a copy for half a minute.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 60)
 ARTICLES_CACHE_S_MAXAGE = NEWSROOM_PAGE_CACHE_SECONDS
+# The app's own page cache of anonymous pages (articles.page_cache), in the "default" cache for
+# s-maxage: a hit costs no query. A session cookie, the patron cookie (patrons see no appeal)
+# or a message waiting to be shown (Django's cookie message storage) bypasses it.
+ARTICLES_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+ARTICLES_PAGE_CACHE_BYPASS_COOKIES = ["membership_patron", "messages"]
 
 # Content Security Policy for the public site (django-csp). Scripts run only by hash: the
 # appeal's and the topics page's scripts are loaded with integrity="" of the same hash

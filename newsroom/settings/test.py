@@ -13,3 +13,6 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files straight from the apps; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The page cache is off here: most tests render a page, change it and render it again, and the
+# query-count tests measure rendering. tests/test_page_cache.py switches it on.
+ARTICLES_PAGE_CACHE = False
