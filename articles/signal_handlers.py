@@ -15,15 +15,16 @@ import re
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 from wagtail.signals import page_published, page_unpublished
 
-from .models import ArticlePage
+from . import read_also
+from .models import ArticlePage, ArticleSettings
 
 FALLBACK_TAG_SLUG = "tag"
 # What taggit's TagBase.save() tries after a slug clash: the (empty) slug plus "_<n>".
@@ -95,3 +96,28 @@ def purge_article_listings(sender, instance, **kwargs):
     if apps.is_installed("wagtail.contrib.frontend_cache"):
         batch = PurgeBatch(article_listing_urls(instance))
         transaction.on_commit(batch.purge)
+
+
+def invalidate_read_also(sender, created=False, **kwargs):
+    """Readers' cached Read also lists are stale: now, and again once the change is committed
+    (a list cached in between, by another request, saw the old rows)."""
+    if sender is ArticleSettings and created:
+        return  # made with the defaults by the first request that asked: nothing changed
+    read_also.invalidate_plans()
+    transaction.on_commit(read_also.invalidate_plans)
+
+
+# Any page published or unpublished (a section's unpublishing hides its articles), any
+# article saved (tags, links) or deleted, any view restriction, and the Read also limit.
+for _signal, _sender, _uid in [
+    (page_published, None, "published"),
+    (page_unpublished, None, "unpublished"),
+    (post_save, ArticlePage, "article_saved"),
+    (post_delete, ArticlePage, "article_deleted"),
+    (post_save, PageViewRestriction, "restriction_saved"),
+    (post_delete, PageViewRestriction, "restriction_deleted"),
+    (post_save, ArticleSettings, "settings_saved"),
+]:
+    _signal.connect(
+        invalidate_read_also, sender=_sender, dispatch_uid=f"articles_read_also_{_uid}"
+    )

@@ -97,6 +97,17 @@ class ArticleIndexPage(PublicPageMixin, Page):
                 return HttpResponsePermanentRedirect(url)
         return super().serve(request, *args, **kwargs)
 
+    def route(self, request, path_components):
+        """Wagtail's routing, but a child is read as an article at once: one query, not two
+        (the page, then its specific row). Its children are articles (subpage_types); any
+        other child, or none, goes through Wagtail's own routing."""
+        if path_components:
+            child = ArticlePage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self  # as Wagtail does: get_parent() is free
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         per_page = ArticleSettings.for_request(request).articles_per_page or 20
@@ -235,19 +246,28 @@ class ArticlePage(PublicPageMixin, Page):
         return bool(first and last and (last - first).total_seconds() > 60)
 
     def read_also_items(self, request=None, *, preview=False, tags=None):
-        """The Read also list as readers (or, in preview, editors) see it."""
-        if request is not None:
-            limit = ArticleSettings.for_request(request).read_also_limit
-        else:
-            limit = ArticleSettings.for_site(self.get_site()).read_also_limit
-        return read_also.resolve_read_also(
-            self,
-            candidates=ArticlePage.objects.visible(),
-            tags=list(self.tags.all()) if tags is None else tags,
-            limit=limit,
-            request=request,
-            preview=preview,
-        )
+        """The Read also list as readers (or, in preview, editors) see it.
+
+        A reader's list of a live article, in a request, comes from the cache when it can
+        (read_also.cached_items)."""
+
+        def resolve():
+            if request is not None:
+                limit = ArticleSettings.for_request(request).read_also_limit
+            else:
+                limit = ArticleSettings.for_site(self.get_site()).read_also_limit
+            return read_also.resolve_read_also(
+                self,
+                candidates=ArticlePage.objects.visible(),
+                tags=list(self.tags.all()) if tags is None else tags,
+                limit=limit,
+                request=request,
+                preview=preview,
+            )
+
+        if request is None or preview or not self.live or self.pk is None:
+            return resolve()
+        return read_also.cached_items(self, resolve=resolve, request=request)
 
     def get_context(self, request, *args, extras=None, **kwargs):
         """The article's context. `extras`: other apps' insertions, collected through the
