@@ -118,6 +118,4 @@ for _signal, _sender, _uid in [
     (post_delete, PageViewRestriction, "restriction_deleted"),
     (post_save, ArticleSettings, "settings_saved"),
 ]:
-    _signal.connect(
-        invalidate_read_also, sender=_sender, dispatch_uid=f"articles_read_also_{_uid}"
-    )
+    _signal.connect(invalidate_read_also, sender=_sender, dispatch_uid=f"articles_read_also_{_uid}")
