@@ -18,8 +18,8 @@ no model of this app (the models use it): callers pass the querysets it needs.
 Readers' lists are cached (`cached_items`): what a list is made of (target ids in order, and
 external stories) is kept in Django's cache per article, under a generation that
 signal_handlers bumps whenever an article is saved, published, unpublished or deleted, a view
-restriction changes or the Read also limit does. A cached list costs one query (its targets,
-loaded by id, each checked again for being live and public) instead of four (the limit,
+restriction changes, a page moves, or the Read also limit changes. A cached list costs one
+query (its targets, loaded by id, each checked again for being live) instead of four (the limit,
 curated links, tag frequencies, the top-up), and skips building the top-up query, which
 costs more in the ORM than in the database (bench/README.md).
 """
@@ -226,8 +226,13 @@ def items_from_plan(plan, *, model, request=None):
     """The reader's list a plan stands for, its targets loaded in one query. A target that
     has since been hidden or deleted is left out."""
     ids = [entry for entry in plan if isinstance(entry, int)]
-    # One query even for a list without articles, so every article costs the same.
-    targets = load_targets(model, ids or [0])
+    # One query even for a list without articles, so every article costs the same. The plan
+    # was made of public articles, and any view restriction saved or deleted, or page moved,
+    # since then would have changed the generation: no need to ask again (the subquery costs
+    # more to build than the rest of the query). Unpublished ones are left out by article_item.
+    targets = model.objects.defer_streamfields().in_bulk(ids or [0])
+    for target in targets.values():
+        target.is_view_restricted = False
     items = []
     for entry in plan:
         if isinstance(entry, int):

@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import read_also
 from .models import ArticlePage, ArticleSettings
@@ -107,11 +107,13 @@ def invalidate_read_also(sender, created=False, **kwargs):
     transaction.on_commit(read_also.invalidate_plans)
 
 
-# Any page published or unpublished (a section's unpublishing hides its articles), any
-# article saved (tags, links) or deleted, any view restriction, and the Read also limit.
+# Any page published, unpublished (a section's unpublishing hides its articles) or moved (under
+# a view restriction, perhaps), any article saved (tags, links) or deleted, any view
+# restriction, and the Read also limit.
 for _signal, _sender, _uid in [
     (page_published, None, "published"),
     (page_unpublished, None, "unpublished"),
+    (post_page_move, None, "moved"),
     (post_save, ArticlePage, "article_saved"),
     (post_delete, ArticlePage, "article_deleted"),
     (post_save, PageViewRestriction, "restriction_saved"),

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -18,7 +19,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from .. import insertions, meta, read_also
@@ -45,9 +46,22 @@ class PublicPageMixin(meta.PageMetaMixin):
     def get_view_restrictions(self):
         # Wagtail's before-serve hook asks for the restrictions, then serve() asks again:
         # keep the evaluated queryset, so both cost one query.
+        # One query, not Wagtail's two (the ancestors, then their restrictions): the
+        # restrictions of the page and its ancestors by path, an alias among them standing
+        # for its source page, as in Wagtail.
         cached = self.__dict__.get("_view_restrictions")
         if cached is None:
-            cached = super().get_view_restrictions()
+            if self.path:
+                paths = [
+                    self.path[:i] for i in range(self.steplen, len(self.path) + 1, self.steplen)
+                ]
+                aliases = Page.objects.filter(path__in=paths, alias_of__isnull=False)
+                cached = PageViewRestriction.objects.filter(
+                    Q(page__path__in=paths, page__alias_of__isnull=True)
+                    | Q(page__in=aliases.values("alias_of_id"))
+                )
+            else:
+                cached = super().get_view_restrictions()
             list(cached)  # fill its result cache
             self.__dict__["_view_restrictions"] = cached
         return cached

@@ -9,16 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import ArticleAuthor, ArticlePage, ReadAlsoLink
 from tests.factories import ArticlePageFactory, AuthorFactory, ImageFactory
 
-# Routing costs 6 (the site, the home page's specific row, News and its specific row, the
-# article as an article in one query: ArticleIndexPage.route; then its ancestors and view
-# restrictions). The article adds: tags, the Read also list's targets (its composition is
+# Routing costs 5 (the site, the home page's specific row, News and its specific row, the
+# article as an article in one query: ArticleIndexPage.route), its view restrictions 1
+# (PublicPageMixin). The article adds: tags, the Read also list's targets (its composition is
 # cached per article: read_also.cached_items), the inline Read also targets, embeds and
-# bylines: 12 in all (16 before the cached list and the one-query route), whatever the tags,
-# links and blocks, with or without insertions from other apps on a warm cache.
-ARTICLE_QUERY_BUDGET = 12
+# bylines: 11 in all (16 before the cached list, the one-query route and restrictions),
+# whatever the tags, links and blocks, with or without insertions from other apps on a warm
+# cache.
+ARTICLE_QUERY_BUDGET = 11
 # Plus the lead image and its renditions, body images and their renditions, and byline
 # photo renditions.
-ARTICLE_WITH_IMAGES_BUDGET = 17
+ARTICLE_WITH_IMAGES_BUDGET = 16
 READ_ALSO_LIMIT = 5  # the default of ArticleSettings.read_also_limit, for the top-up
 
 

@@ -6,7 +6,7 @@ from wagtail.models import PageViewRestriction
 
 from articles import read_also
 from articles.models import ArticleSettings
-from tests.factories import ArticlePageFactory, add_read_also
+from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, add_read_also
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,12 @@ def test_a_preview_is_never_served_from_the_cache(rf, news, story):
     assert [item.title for item in story.read_also_items(rf.get("/"), preview=True)] == [
         "Older rare story"
     ]
+
+
+def test_a_target_moved_under_a_view_restriction_disappears_at_once(client, home, news, story):
+    members = ArticleIndexPageFactory(parent=home, title="Members", slug="members")
+    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+    assert shown(client, story) == ["Older rare story"]  # cached, then moved:
+    older = news.get_children().get(title="Older rare story")
+    older.move(members, pos="last-child")
+    assert shown(client, story) == []
