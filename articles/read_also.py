@@ -14,10 +14,19 @@ The list is built in two steps:
 
 Relations are read through modelcluster, so a preview shows unsaved edits. This module imports
 no model of this app (the models use it): callers pass the querysets it needs.
+
+Readers' lists are cached (`cached_items`): what a list is made of (target ids in order, and
+external stories) is kept in Django's cache per article, under a generation that
+signal_handlers bumps whenever an article is saved, published, unpublished or deleted, a view
+restriction changes, a page moves, or the Read also limit changes. A cached list costs one
+query (its targets, loaded by id, each checked again for being live) instead of four (the limit,
+curated links, tag frequencies, the top-up), and skips building the top-up query, which
+costs more in the ORM than in the database (bench/README.md).
 """
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, FloatField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -181,3 +190,67 @@ def resolve_read_also(page, *, candidates, tags, limit, request=None, preview=Fa
         candidates=candidates, tags=tags, exclude_ids=exclude_ids, limit=limit - shown
     )
     return items + [article_item(article, request=request) for article in related]
+
+
+# The cached lists. With a cache per process (locmem, the default), a change made in another
+# process reaches this one's lists after at most PLAN_TIMEOUT; with Redis, at once.
+PLAN_TIMEOUT = 300
+GENERATION_KEY = "articles:read-also:generation"
+
+
+def plan_generation():
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def invalidate_plans():
+    """Every cached list is stale: an article, a view restriction or the limit changed."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def plan_key(page):
+    return f"articles:read-also:{page.pk}:{page.live_revision_id}:{plan_generation()}"
+
+
+def plan_of(items):
+    """What to cache of a reader's list: target ids, and external stories as they are."""
+    return tuple(
+        item.page.pk if item.page is not None else (item.title, item.url, item.source_label)
+        for item in items
+    )
+
+
+def items_from_plan(plan, *, model, request=None):
+    """The reader's list a plan stands for, its targets loaded in one query. A target that
+    has since been hidden or deleted is left out."""
+    ids = [entry for entry in plan if isinstance(entry, int)]
+    # One query even for a list without articles, so every article costs the same. The plan
+    # was made of public articles, and any view restriction saved or deleted, or page moved,
+    # since then would have changed the generation: no need to ask again (the subquery costs
+    # more to build than the rest of the query). Unpublished ones are left out by article_item.
+    targets = model.objects.defer_streamfields().in_bulk(ids or [0])
+    for target in targets.values():
+        target.is_view_restricted = False
+    items = []
+    for entry in plan:
+        if isinstance(entry, int):
+            item = article_item(targets.get(entry), request=request)
+            if item is not None:
+                items.append(item)
+        else:
+            title, url, source_label = entry
+            items.append(ReadAlsoItem(title=title, url=url, source_label=source_label))
+    return items
+
+
+def cached_items(page, *, resolve, request=None):
+    """A reader's list of the saved, live `page`: from the cache, else `resolve()`d and kept."""
+    key = plan_key(page)
+    plan = cache.get(key)
+    if plan is not None:
+        return items_from_plan(plan, model=type(page), request=request)
+    items = resolve()
+    cache.set(key, plan_of(items), PLAN_TIMEOUT)
+    return items

@@ -23,11 +23,11 @@ from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from . import page_cache
-from .models import ArticlePage
+from . import page_cache, read_also
+from .models import ArticlePage, ArticleSettings
 
 FALLBACK_TAG_SLUG = "tag"
 # What taggit's TagBase.save() tries after a slug clash: the (empty) slug plus "_<n>".
@@ -116,11 +116,37 @@ def clear_page_cache(sender, **kwargs):
 
 post_page_move.connect(clear_page_cache, dispatch_uid="articles_page_cache_page_moved")
 page_slug_changed.connect(clear_page_cache, dispatch_uid="articles_page_cache_slug_changed")
-for model in [Site, *apps.get_models()]:
-    if issubclass(model, (Site, BaseSiteSetting, BaseGenericSetting)):
+# A view restriction added or removed: a page that stops being public must leave the cache.
+for model in [Site, PageViewRestriction, *apps.get_models()]:
+    if issubclass(model, (Site, PageViewRestriction, BaseSiteSetting, BaseGenericSetting)):
         for signal in (post_save, post_delete):
             signal.connect(
                 clear_page_cache,
                 sender=model,
                 dispatch_uid=f"articles_page_cache_{signal is post_save}_{model._meta.label}",
             )
+
+
+def invalidate_read_also(sender, created=False, **kwargs):
+    """Readers' cached Read also lists are stale: now, and again once the change is committed
+    (a list cached in between, by another request, saw the old rows)."""
+    if sender is ArticleSettings and created:
+        return  # made with the defaults by the first request that asked: nothing changed
+    read_also.invalidate_plans()
+    transaction.on_commit(read_also.invalidate_plans)
+
+
+# Any page published, unpublished (a section's unpublishing hides its articles) or moved (under
+# a view restriction, perhaps), any article saved (tags, links) or deleted, any view
+# restriction, and the Read also limit.
+for _signal, _sender, _uid in [
+    (page_published, None, "published"),
+    (page_unpublished, None, "unpublished"),
+    (post_page_move, None, "moved"),
+    (post_save, ArticlePage, "article_saved"),
+    (post_delete, ArticlePage, "article_deleted"),
+    (post_save, PageViewRestriction, "restriction_saved"),
+    (post_delete, PageViewRestriction, "restriction_deleted"),
+    (post_save, ArticleSettings, "settings_saved"),
+]:
+    _signal.connect(invalidate_read_also, sender=_sender, dispatch_uid=f"articles_read_also_{_uid}")

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from articles import page_cache
 from articles.models import ArticlePage, ArticleSettings
@@ -222,6 +222,17 @@ def test_deleting_an_article_takes_it_off(client, news, story, committed):
         ArticlePage.objects.get(pk=story.pk).delete()
     assert client.get(story.url).status_code == 404
     assert "Storm closes the port" not in html(client.get(news.url))
+
+
+def test_a_page_made_private_leaves_the_cache(client, story, committed):
+    warm(story.url)
+    with committed():
+        PageViewRestriction.objects.create(
+            page=story, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+    response = client.get(story.url)
+    assert response.status_code == 200
+    assert "Storm closes the port" not in html(response)  # the password form, not the story
 
 
 def test_publishing_an_appeal_shows_it(client, story, committed):

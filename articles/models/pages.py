@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -18,7 +19,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from .. import insertions, meta, read_also
@@ -45,9 +46,22 @@ class PublicPageMixin(meta.PageMetaMixin):
     def get_view_restrictions(self):
         # Wagtail's before-serve hook asks for the restrictions, then serve() asks again:
         # keep the evaluated queryset, so both cost one query.
+        # One query, not Wagtail's two (the ancestors, then their restrictions): the
+        # restrictions of the page and its ancestors by path, an alias among them standing
+        # for its source page, as in Wagtail.
         cached = self.__dict__.get("_view_restrictions")
         if cached is None:
-            cached = super().get_view_restrictions()
+            if self.path:
+                paths = [
+                    self.path[:i] for i in range(self.steplen, len(self.path) + 1, self.steplen)
+                ]
+                aliases = Page.objects.filter(path__in=paths, alias_of__isnull=False)
+                cached = PageViewRestriction.objects.filter(
+                    Q(page__path__in=paths, page__alias_of__isnull=True)
+                    | Q(page__in=aliases.values("alias_of_id"))
+                )
+            else:
+                cached = super().get_view_restrictions()
             list(cached)  # fill its result cache
             self.__dict__["_view_restrictions"] = cached
         return cached
@@ -96,6 +110,17 @@ class ArticleIndexPage(PublicPageMixin, Page):
                     url += "?" + urlencode({"page": page_number})
                 return HttpResponsePermanentRedirect(url)
         return super().serve(request, *args, **kwargs)
+
+    def route(self, request, path_components):
+        """Wagtail's routing, but a child is read as an article at once: one query, not two
+        (the page, then its specific row). Its children are articles (subpage_types); any
+        other child, or none, goes through Wagtail's own routing."""
+        if path_components:
+            child = ArticlePage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self  # as Wagtail does: get_parent() is free
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -235,19 +260,28 @@ class ArticlePage(PublicPageMixin, Page):
         return bool(first and last and (last - first).total_seconds() > 60)
 
     def read_also_items(self, request=None, *, preview=False, tags=None):
-        """The Read also list as readers (or, in preview, editors) see it."""
-        if request is not None:
-            limit = ArticleSettings.for_request(request).read_also_limit
-        else:
-            limit = ArticleSettings.for_site(self.get_site()).read_also_limit
-        return read_also.resolve_read_also(
-            self,
-            candidates=ArticlePage.objects.visible(),
-            tags=list(self.tags.all()) if tags is None else tags,
-            limit=limit,
-            request=request,
-            preview=preview,
-        )
+        """The Read also list as readers (or, in preview, editors) see it.
+
+        A reader's list of a live article, in a request, comes from the cache when it can
+        (read_also.cached_items)."""
+
+        def resolve():
+            if request is not None:
+                limit = ArticleSettings.for_request(request).read_also_limit
+            else:
+                limit = ArticleSettings.for_site(self.get_site()).read_also_limit
+            return read_also.resolve_read_also(
+                self,
+                candidates=ArticlePage.objects.visible(),
+                tags=list(self.tags.all()) if tags is None else tags,
+                limit=limit,
+                request=request,
+                preview=preview,
+            )
+
+        if request is None or preview or not self.live or self.pk is None:
+            return resolve()
+        return read_also.cached_items(self, resolve=resolve, request=request)
 
     def get_context(self, request, *args, extras=None, **kwargs):
         """The article's context. `extras`: other apps' insertions, collected through the

@@ -79,3 +79,18 @@ def test_feeds_load_no_images(client, news, url, budget):
     """The site (and the tag), then the items: a feed shows no images, so it loads none."""
     make_listing(news, 10)
     assert count_queries(client, url) <= budget
+
+
+@pytest.mark.parametrize(
+    ("small", "large"),
+    [
+        ({"tags": 1, "links": 1, "blocks": 7}, {"tags": 10, "links": 1, "blocks": 7}),
+        ({"tags": 1, "links": 1, "blocks": 7}, {"tags": 1, "links": 20, "blocks": 7}),
+        ({"tags": 1, "links": 1, "blocks": 7}, {"tags": 1, "links": 1, "blocks": 60}),
+    ],
+    ids=["tags 1 vs 10", "links 1 vs 20", "blocks 7 vs 60"],
+)
+def test_article_query_count_is_constant_in_tags_links_and_body(client, news, small, large):
+    small_count, _soup = measure(client, build_article(news, **small).url)
+    large_count, _soup = measure(client, build_article(news, **large).url)
+    assert small_count == large_count <= ARTICLE_QUERY_BUDGET
