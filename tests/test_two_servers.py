@@ -25,8 +25,12 @@ from django.db import connection
 from membership import conf as membership_conf
 from membership import tokens
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, home_page
-from tests.membership.factories import TierFactory, TopicFactory, TopicsPageFactory
-from tests.membership.factories import VotingRoundFactory
+from tests.membership.factories import (
+    TierFactory,
+    TopicFactory,
+    TopicsPageFactory,
+    VotingRoundFactory,
+)
 from tests.membership.voters import patron
 from tests.test_gunicorn import START_SECONDS, free_port
 from tests.test_production import OWN_VARIABLES
