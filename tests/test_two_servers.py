@@ -57,10 +57,14 @@ def database_url():
     return f"postgres://{credentials}@{host}{port}/{database['NAME']}"
 
 
-def production_env(prefix, **extra):
+def production_env(prefix, folder, **extra):
     env = {name: value for name, value in os.environ.items() if name not in OWN_VARIABLES}
     env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings.production",
+        # The production settings, with static files collected into a throwaway folder rather
+        # than the checkout's staticfiles/ (as the benchmark does).
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(folder / "static"),
+        MEDIA_ROOT=str(folder / "media"),
         # The same key as this process: the sign-in link made here must verify there.
         SECRET_KEY=settings.SECRET_KEY,
         SECURE_SSL_REDIRECT="false",
@@ -90,13 +94,13 @@ def manage(env, *args):
 
 
 class Server:
-    def __init__(self, prefix):
+    def __init__(self, prefix, folder):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and project
             [sys.executable, "-m", "gunicorn"],
             cwd=ROOT,
-            env=production_env(prefix, PORT=str(self.port)),
+            env=production_env(prefix, folder, PORT=str(self.port)),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -171,14 +175,14 @@ def redis_keys():
 
 
 @pytest.fixture
-def two_servers(redis_keys):
+def two_servers(redis_keys, tmp_path):
     # Production queues background work (purges among it) in django-tasks-db's table, which the
     # test settings leave out.
-    env = production_env(redis_keys.prefix)
+    env = production_env(redis_keys.prefix, tmp_path)
     manage(env, "migrate", "django_tasks_database", "--verbosity=0")
-    # The manifest static storage needs collected files (STATIC_ROOT, ignored by git).
+    # The manifest static storage serves collected files only.
     manage(env, "collectstatic", "--noinput", "--verbosity=0")
-    servers = [Server(redis_keys.prefix) for _ in range(2)]
+    servers = [Server(redis_keys.prefix, tmp_path) for _ in range(2)]
     try:
         for server in servers:
             server.wait_until_up()
@@ -210,7 +214,9 @@ def topic_count(browser, url, topic):
     return page.select_one(f"#topic-{topic.pk} [data-count]").get_text(strip=True)
 
 
-def test_two_servers_share_sessions_votes_publishing_and_rate_limits(two_servers, redis_keys):
+def test_two_servers_share_sessions_votes_publishing_and_rate_limits(
+    two_servers, redis_keys, tmp_path
+):
     a, b = two_servers
     home = home_page()
     tier = TierFactory(name="Coffee", amount="3.00", votes_per_round=3)
@@ -257,7 +263,9 @@ def test_two_servers_share_sessions_votes_publishing_and_rate_limits(two_servers
     published = editor.post(publish, {"csrfmiddlewaretoken": editor.csrf_token(publish)})
     assert published.status_code == 302, published.text
     # Wagtail's purge is a background task: the worker sends it, to the same Redis.
-    manage(production_env(redis_keys.prefix), "db_worker", "--batch", "--no-startup-delay")
+    manage(
+        production_env(redis_keys.prefix, tmp_path), "db_worker", "--batch", "--no-startup-delay"
+    )
     fresh = requests.get(article_url, timeout=TIMEOUT)
     assert "New title" in fresh.text
     assert "Old title" not in fresh.text
