@@ -262,6 +262,8 @@ def test_two_servers_share_sessions_votes_publishing_and_rate_limits(
     publish = f"{a.url}/admin/bulk/wagtailcore/page/publish/?id={article.pk}"
     published = editor.post(publish, {"csrfmiddlewaretoken": editor.csrf_token(publish)})
     assert published.status_code == 302, published.text
+    article.refresh_from_db()
+    assert article.live_revision.content["title"] == "New title"  # published, by A
     # Wagtail's purge is a background task: the worker sends it, to the same Redis.
     manage(
         production_env(redis_keys.prefix, tmp_path), "db_worker", "--batch", "--no-startup-delay"
@@ -281,4 +283,5 @@ def test_two_servers_share_sessions_votes_publishing_and_rate_limits(
             {"csrfmiddlewaretoken": token, "email": f"nobody{number}@example.org"},
         )
         answers.append(response.status_code)
+    # Each server alone saw fewer requests than the limit: only a shared count refuses.
     assert answers == [303] * membership_conf.signin_rate_limit() + [429]
