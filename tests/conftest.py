@@ -3,12 +3,25 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.db import connection
 
 from tests.factories import ArticleIndexPageFactory, home_page
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_redis(url):
+    """Fails in CI, and skips elsewhere, when no Redis answers at `url`."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as error:
+        if IN_CI:
+            pytest.fail(f"Redis is needed at {url}: {error}")
+        pytest.skip(f"Redis is not reachable at {url}: {error}")
+
+
 # Markers of tests that need one database, named as Django names its vendor: each runs only in
 # that database's run of the suite. They are deselected, not skipped, in the other run:
 # `.ci/test` runs the suite on SQLite and on PostgreSQL (CI=true fails without PostgreSQL), so

@@ -4,10 +4,9 @@ cached, no cookie, and reachable over plain HTTP in production (a load balancer 
 import os
 
 import pytest
-import redis
 from django.test import Client
 
-from tests.conftest import IN_CI
+from tests.conftest import require_redis
 from tests.test_outages import (
     database_down,  # noqa: F401 - a fixture
     use_production_caches,
@@ -62,12 +61,7 @@ def test_with_redis_down_it_answers_503_naming_the_cache(settings):
 
 @pytest.mark.django_db
 def test_with_a_live_redis_it_answers_200(settings):
-    try:
-        redis.Redis.from_url(LIVE_REDIS, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"Redis is not reachable at {LIVE_REDIS}: {error}")
+    require_redis(LIVE_REDIS)
     use_production_caches(settings, LIVE_REDIS)
     response = get_health()
     assert response.status_code == 200

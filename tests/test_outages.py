@@ -24,7 +24,7 @@ from django.urls import path
 
 from membership import ratelimit
 from newsroom import urls as project_urls
-from tests.conftest import IN_CI
+from tests.conftest import require_redis
 from tests.factories import ArticlePageFactory
 from tests.membership.factories import AppealFactory
 from tests.test_production import production_settings
@@ -131,12 +131,7 @@ def test_a_hanging_redis_costs_one_short_timeout_then_is_left_alone(settings, si
 
 
 def test_the_production_caches_work_against_a_live_redis(settings):
-    try:
-        redis.Redis.from_url(LIVE_REDIS, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"Redis is not reachable at {LIVE_REDIS}: {error}")
+    require_redis(LIVE_REDIS)
     use_production_caches(settings, LIVE_REDIS)
     for alias in ("default", settings.MEMBERSHIP_RATELIMIT_CACHE):
         cache = caches[alias]

@@ -10,7 +10,6 @@ import datetime
 import os
 
 import pytest
-import redis
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import caches
 from django.core.management import call_command
@@ -25,7 +24,7 @@ from articles.models import ArticlePage, ArticleSettings
 from membership.models import Appeal, MembershipSettings, Topic
 from membership.readers import PATRON_COOKIE
 from newsroom.home.models import StandardPage
-from tests.conftest import IN_CI
+from tests.conftest import require_redis
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory
 from tests.membership.factories import (
     AppealFactory,
@@ -373,12 +372,7 @@ def test_hosts_beyond_the_limit_are_served_fresh_not_stored(client, story, monke
 
 
 def test_pages_are_stored_in_redis_and_purged_there(client, story, settings, committed):
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"Redis is not reachable at {REDIS}: {error}")
+    require_redis(REDIS)
     use_production_caches(settings, REDIS)
     client.get(story.url)
     response, count = queries(client, story.url)

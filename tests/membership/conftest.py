@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from tests.conftest import IN_CI
+from tests.conftest import require_redis
 from tests.membership.factories import (
     SignupPageFactory,
     TierFactory,
@@ -39,13 +39,8 @@ def dead_ratelimit_cache(settings):
 def redis_ratelimit_cache(settings):
     """Rate limits count in the real Redis; yields a function that gives this test's keys there,
     each with its time to live in seconds."""
+    require_redis(TEST_REDIS_URL)
     client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as error:
-        if IN_CI:
-            pytest.fail(f"Redis is needed at {TEST_REDIS_URL}: {error}")
-        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}: {error}")
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {**settings.CACHES, "ratelimit": redis_cache(TEST_REDIS_URL, prefix)}
     settings.MEMBERSHIP_RATELIMIT_CACHE = "ratelimit"
