@@ -40,9 +40,31 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Seconds: a mail server that hangs must not hold the worker for ever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # noqa: F405
 
-# Uploaded images and documents are files under MEDIA_ROOT, which every app server must share
-# (a network volume). Object storage (django-storages with an S3-compatible bucket, set in
-# STORAGES["default"]) is the next step; it is not installed.
+# Uploaded images and documents (and Wagtail's renditions): files under MEDIA_ROOT, which every
+# app server must then share (a network volume), or, when MEDIA_S3_BUCKET is set, objects in an
+# S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, ...) through django-storages. Credentials
+# are boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or the
+# machine's role. Media URLs carry no signature, so the bucket (or the CDN at
+# MEDIA_S3_CUSTOM_DOMAIN) serves them publicly; an upload never replaces another's file.
+# Static files stay with whitenoise.
+if MEDIA_S3_BUCKET := os.environ.get("MEDIA_S3_BUCKET", "").strip():
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MEDIA_S3_BUCKET,
+                # Empty: AWS itself, in the region below.
+                "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip() or None,
+                "region_name": os.environ.get("MEDIA_S3_REGION", "").strip() or None,
+                # e.g. media.example.org, a CDN or the bucket's public host: media URLs use it.
+                "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip() or None,
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "default_acl": None,  # the bucket's policy decides who reads
+            },
+        },
+    }
 
 # JSON lines to stdout, each with its request's id (newsroom.logging), and one access line per
 # request from newsroom.request_id (gunicorn's own access log is off: it would print addresses
