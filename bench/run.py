@@ -20,6 +20,7 @@ import contextlib
 import http.client
 import io
 import json
+import logging
 import os
 import random
 import shutil
@@ -516,6 +517,8 @@ def main():
         stack.callback(lambda: [server.stop() for server in servers])
         loader = Loader(args, tmp)
         setup_django(env)
+        # The in-process renders (query counts) would print the site's JSON access log lines.
+        logging.disable(logging.INFO)
         print(f"Building the site in {tmp} ({env['DATABASE_URL']}) …", flush=True)
         people, topics, topics_url = build_site(
             args.articles,
