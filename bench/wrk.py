@@ -1,8 +1,9 @@
 """wrk, the load generator (Debian package `wrk`), driven for a fixed time per page.
 
-A small Lua `done` hook prints one line of JSON after wrk's own report: the requests, the
-duration, the socket and status errors and the latency percentiles. parse_output() reads that
-line, so nothing depends on the layout of wrk's human-readable report.
+A small Lua script counts answers outside 200–299 in each thread, and its `done` hook prints
+one line of JSON after wrk's own report: the requests, the duration, the socket errors, those
+answers and the latency percentiles. parse_output() reads that line, so nothing depends on the
+layout of wrk's human-readable report.
 """
 
 import json
@@ -12,20 +13,42 @@ from pathlib import Path
 
 MARKER = "BENCH-WRK-JSON "
 PERCENTILES = (50, 95, 99)
-# wrk's `done` hook: `summary.errors.status` counts answers of 400 and above.
-DONE_SCRIPT = """
+# wrk's hooks: each thread counts answers outside 200–299 (wrk's own `errors.status` counts
+# only those of 400 and above), and `done` prints one JSON line with the totals.
+SCRIPT = """
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non2xx = 0
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
+  local non2xx = 0
+  for _, thread in ipairs(threads) do
+    non2xx = non2xx + thread:get("non2xx")
+  end
   io.write(string.format(
     '@MARKER@{"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, "read": %d, '
-    .. '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p95_us": %d, '
+    .. '"write": %d, "status": %d, "timeout": %d, "non2xx": %d, "p50_us": %d, "p95_us": %d, '
     .. '"p99_us": %d, "max_us": %d}\\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
-    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    latency.max))
+    e.timeout, non2xx, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max))
 end
 """.replace("@MARKER@", MARKER)
-ERROR_KINDS = ("connect", "read", "write", "status", "timeout")
+# `non2xx` includes what `status` counts, so only it is added up.
+ERROR_KINDS = ("connect", "read", "write", "timeout", "non2xx")
 
 
 def path():
@@ -41,7 +64,7 @@ def version(executable):
 
 def write_script(folder):
     script = Path(folder) / "bench-done.lua"
-    script.write_text(DONE_SCRIPT)
+    script.write_text(SCRIPT)
     return script
 
 
@@ -64,7 +87,7 @@ def command(executable, script, url, *, seconds, threads, connections, timeout=1
 
 def parse_output(text):
     """The run's figures from wrk's output: requests, req/s, p50/p95/p99 in ms, and errors
-    ({kind: count} of the kinds that happened; `status` is answers of 400 and above)."""
+    ({kind: count} of the kinds that happened; `non2xx` is answers outside 200–299)."""
     for line in text.splitlines():
         if line.startswith(MARKER):
             data = json.loads(line[len(MARKER) :])
