@@ -23,7 +23,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
 
-from bench.run import bench_env, machine_line, setup_django  # noqa: E402
+from bench.environment import bench_env, machine_line, setup_django  # noqa: E402
 
 SHARED_POOL = 20
 TAGS = ["Shipping", "Weather", "Energy", "Courts", "Health", "Elections", "Climate", "Economy"]

@@ -10,28 +10,82 @@ production settings. It creates a throwaway database on the server (dropped at t
 migrates it, builds the patrons, the round and the topics page (tests/membership/vote_storm.py,
 which the PostgreSQL test uses too), and prints a table: requests per second, votes taken per
 second, and the integrity check (no member over 3 votes, no duplicate vote, no 5xx, the topics
-page's totals equal the vote rows).
+page's totals equal the vote rows). `bench/run.py --database-url postgres://…` runs the same
+storm (storm_report) on its own throwaway site after the page table.
 """
 
 import argparse
 import io
 import sys
 import tempfile
-import uuid
 from pathlib import Path
-
-import psycopg
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
 
-from bench.run import Gunicorn, bench_env, machine_line, setup_django  # noqa: E402
+from bench.databases import throwaway_database  # noqa: E402
+from bench.environment import bench_env, machine_line, setup_django  # noqa: E402
+from bench.servers import Gunicorn  # noqa: E402
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def with_database(url, name):
-    return url.rsplit("/", 1)[0] + "/" + name
+def prepare(members, topics):
+    """Patrons, an open round of topics and the topics page (under the home page) in the
+    database Django is set up on: (people, topics, topics page URL)."""
+    from newsroom.home.models import HomePage
+    from tests.membership import vote_storm
+
+    return vote_storm.prepare(members=members, topics=topics, parent=HomePage.objects.get())
+
+
+def storm_report(env, log_path, people, topics, topics_url, *, clients=16, workers=2, threads=8):
+    """The storm against a gthread gunicorn on the database of `env` (PostgreSQL): whether the
+    integrity check passed, and the Markdown lines that report it."""
+    from tests.membership import vote_storm
+
+    server = Gunicorn(
+        "newsroom.wsgi",
+        env,
+        log_path,
+        # After the default options: gunicorn keeps the last of each.
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--workers",
+        str(workers),
+    )
+    try:
+        # Not the topics page: an anonymous GET would store it in that worker's page cache
+        # for its s-maxage (votes do not purge it), and the integrity check's anonymous GET
+        # afterwards could then be that stale copy instead of the totals after the storm.
+        server.wait_ready("/robots.txt")
+        base = f"http://127.0.0.1:{server.port}"
+        result = vote_storm.storm(base, people, topics, topics_url, workers=clients)
+        check = vote_storm.integrity(result, base)
+    finally:
+        server.stop()
+
+    taken = result.statuses.get(200, 0)
+    refused = sum(n for status, n in result.statuses.items() if status != 200)
+    verdict = "PASS" if check.ok else "FAIL"
+    return check.ok, [
+        f"{len(people)} patrons x {len(topics)} topics = {result.requests} simultaneous votes "
+        f"(3 votes each a round), {clients} client threads, gunicorn {workers} "
+        f"workers x {threads} threads, PostgreSQL.",
+        "",
+        "| requests | taken | refused (no votes left) | seconds | requests/s | votes taken/s |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {result.requests} | {taken} | {refused} | {result.seconds:.2f} | "
+        f"{result.requests / result.seconds:.0f} | {taken / result.seconds:.0f} |",
+        "",
+        f"- Integrity {verdict}: at most {check.most_votes_by_one_member} votes by one member "
+        f"(limit 3); {check.duplicate_pairs} duplicate votes; {check.bad_answers} answers "
+        f"that were 5xx or none; the topics page's totals "
+        f"{'equal' if check.shown_equals_rows else 'differ from'} the vote rows. "
+        f"Answers: {dict(result.statuses)}.",
+    ]
 
 
 def main():
@@ -44,76 +98,32 @@ def main():
     parser.add_argument("--database", default=DEFAULT_SERVER, help="a PostgreSQL server URL")
     args = parser.parse_args()
 
-    name = f"newsroom_bench_votes_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.database, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    server = None
-    try:
-        with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
-            env = bench_env(Path(tmp))
-            env["DATABASE_URL"] = with_database(args.database, name)
-            setup_django(env)
-            from django.core.management import call_command
+    with (
+        throwaway_database(args.database, "newsroom_bench_votes_") as (url, _name),
+        tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp,
+    ):
+        env = bench_env(Path(tmp))
+        env["DATABASE_URL"] = url
+        setup_django(env)
+        from django.core.management import call_command
 
-            from newsroom.home.models import HomePage
-            from tests.membership import vote_storm
-
-            call_command("migrate", interactive=False, verbosity=0)
-            call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
-            people, topics, topics_url = vote_storm.prepare(
-                members=args.members, topics=args.topics, parent=HomePage.objects.get()
-            )
-            server = Gunicorn(
-                "newsroom.wsgi",
-                env,
-                Path(tmp) / "gunicorn.log",
-                # After bench/run.py's own options: gunicorn keeps the last of each.
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--workers",
-                str(args.workers),
-            )
-            server.wait_ready(topics_url)
-            base = f"http://127.0.0.1:{server.port}"
-            result = vote_storm.storm(base, people, topics, topics_url, workers=args.clients)
-            check = vote_storm.integrity(result, base)
-            server.stop()
-    finally:
-        if server is not None:
-            server.stop()
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.database, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    taken = result.statuses.get(200, 0)
-    refused = sum(n for status, n in result.statuses.items() if status != 200)
-    print(
-        f"{args.members} patrons x {args.topics} topics = {result.requests} simultaneous votes "
-        f"(3 votes each a round), {args.clients} client threads, gunicorn {args.workers} "
-        f"workers x {args.threads} threads, PostgreSQL.\n"
-    )
-    print("| requests | taken | refused (no votes left) | seconds | requests/s | votes taken/s |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    print(
-        f"| {result.requests} | {taken} | {refused} | {result.seconds:.2f} | "
-        f"{result.requests / result.seconds:.0f} | {taken / result.seconds:.0f} |"
-    )
-    print()
-    verdict = "PASS" if check.ok else "FAIL"
-    print(
-        f"- Integrity {verdict}: at most {check.most_votes_by_one_member} votes by one member "
-        f"(limit 3); {check.duplicate_pairs} duplicate votes; {check.bad_answers} answers "
-        f"that were 5xx or none; the topics page's totals "
-        f"{'equal' if check.shown_equals_rows else 'differ from'} the vote rows. "
-        f"Answers: {dict(result.statuses)}."
-    )
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+        people, topics, topics_url = prepare(args.members, args.topics)
+        ok, lines = storm_report(
+            env,
+            Path(tmp) / "gunicorn.log",
+            people,
+            topics,
+            topics_url,
+            clients=args.clients,
+            workers=args.workers,
+            threads=args.threads,
+        )
+    print("\n".join(lines))
     print()
     print(machine_line())
-    sys.exit(0 if check.ok else 1)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
