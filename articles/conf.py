@@ -24,6 +24,9 @@ DEFAULTS = {
     "ARTICLES_PAGE_CACHE": True,
     "ARTICLES_PAGE_CACHE_ALIAS": "default",
     "ARTICLES_PAGE_CACHE_BYPASS_COOKIES": (),
+    # Page routes in the page cache's store (articles.routing), when the site adds its
+    # middleware: a page already served is found by its id, not by walking the tree.
+    "ARTICLES_ROUTE_CACHE": True,
 }
 
 

@@ -5,7 +5,8 @@
 
 Builds the throwaway site of bench/run.py (production settings, SQLite in a temp dir, the seed
 story plus synthetic articles), then renders the seed article with Django's test client as an
-anonymous reader, after a warm-up (renditions, embeds, site root paths, the appeal caches):
+anonymous reader with the page cache switched off (NEWSROOM_PAGE_CACHE=false: every
+render runs the view), after a warm-up (renditions, embeds, site root paths, the appeal caches):
 
 1. the SQL of one warm render, numbered (with --queries);
 2. a table: queries, mean and p50 wall ms, and mean CPU ms (this process's time) per render;
@@ -77,7 +78,10 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
-        run.setup_django(run.bench_env(Path(tmp)))
+        env = run.bench_env(Path(tmp))
+        # The view's own cost: no page cache in front, and no access log line per render.
+        env.update(NEWSROOM_PAGE_CACHE="false", NEWSROOM_ACCESS_LOG="false")
+        run.setup_django(env)
         run.build_site(args.articles)
         from django.test import Client
 

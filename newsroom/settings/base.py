@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "articles.page_cache.FetchFromPageCacheMiddleware",
+    # Hands Wagtail's serve view the Site and page of a path served before (articles.routing).
+    "articles.routing.RouteCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
