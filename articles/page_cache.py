@@ -19,9 +19,10 @@ The key leaves out the scheme and the host, which the purge list may spell diffe
 the request (behind a TLS proxy, or with the Site's own hostname): the hosts that pages were
 stored for are remembered, and a purge deletes the path for each of them.
 
-FetchFromPageCacheMiddleware goes last in MIDDLEWARE, so a hit has passed the session and
-authentication middleware without touching either (both are lazy); UpdatePageCacheMiddleware
-goes first, so what it stores carries every header the others add.
+FetchFromPageCacheMiddleware goes right after Django's SecurityMiddleware (which redirects plain
+HTTP to HTTPS), so a hit skips every other middleware: CSP, sessions, CSRF, authentication,
+messages. The stored response already carries their headers, since UpdatePageCacheMiddleware
+goes first and stores it after all of them have run; a hit never reads the session.
 """
 
 import contextlib
@@ -175,7 +176,7 @@ def _remembered_hosts(store):
 
 
 class FetchFromPageCacheMiddleware(MiddlewareMixin):
-    """Answers an anonymous GET or HEAD from the cache. Last in MIDDLEWARE."""
+    """Answers an anonymous GET or HEAD from the cache. Right after SecurityMiddleware."""
 
     def process_request(self, request):
         request._cache_update_cache = False

@@ -88,6 +88,35 @@ def test_a_hit_costs_no_query_and_keeps_the_headers_for_a_cdn(
     assert "Vary" not in second
 
 
+def test_a_hit_carries_every_header_the_middleware_added_to_the_page(client, story):
+    # A hit is answered before CSP, X-Frame-Options and the others run: their headers come
+    # from the stored response.
+    first = client.get(story.url)
+    second = client.get(story.url)
+    names = (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+    )
+    for name in names:
+        if name in first:
+            assert second[name] == first[name], name
+    assert "Content-Security-Policy" in second
+    assert "X-Frame-Options" in second
+
+
+def test_plain_http_is_redirected_to_https_not_served_from_the_cache(client, settings, story):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(story.url, secure=True).status_code == 200
+    assert client.get(story.url, secure=True).status_code == 200  # a hit
+    response = client.get(story.url)
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{story.url}"
+
+
 def test_a_hit_does_not_touch_the_session(client, story, monkeypatch):
     client.get(story.url)
 

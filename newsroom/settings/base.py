@@ -89,9 +89,11 @@ MIDDLEWARE = [
     # First, so every response, a redirect to HTTPS included, has an id and an access line.
     "newsroom.request_id.RequestIdMiddleware",
     # The page cache (articles.page_cache): stores last, after every other middleware has
-    # added its headers, and answers first from inside, after the lazy session and user.
+    # added its headers, and answers right after the redirect to HTTPS, so a hit skips the
+    # rest (its stored response already carries their headers) and never touches the session.
     "articles.page_cache.UpdatePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "articles.page_cache.FetchFromPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,7 +104,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "articles.page_cache.FetchFromPageCacheMiddleware",
     # Hands Wagtail's serve view the Site and page of a path served before (articles.routing).
     "articles.routing.RouteCacheMiddleware",
 ]
