@@ -175,22 +175,39 @@ def _remembered_hosts(store):
 # --- Middleware -------------------------------------------------------------------------------
 
 
+def cached_response(request, store=None, prefix=None):
+    """The stored response for this anonymous GET or HEAD, or None. The one lookup behind
+    FetchFromPageCacheMiddleware and a WSGI front that answers hits before Django's handler
+    (the site's newsroom.front)."""
+    store = store or page_cache()
+    prefix = prefix or key_prefix(store)
+    key_request = _request_key(request)
+    with _site_time_zone():
+        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
+            key = get_cache_key(key_request, prefix, method, cache=store)
+            response = store.get(key) if key else None
+            if response is not None:
+                return response
+    return None
+
+
+def may_answer(request):
+    """Whether the page cache may answer this request: on, a GET or HEAD, nobody's own."""
+    return enabled() and request.method in METHODS and not bypasses(request)
+
+
 class FetchFromPageCacheMiddleware(MiddlewareMixin):
     """Answers an anonymous GET or HEAD from the cache. Right after SecurityMiddleware."""
 
     def process_request(self, request):
         request._cache_update_cache = False
-        if not enabled() or request.method not in METHODS or bypasses(request):
+        if not may_answer(request):
             return None
         store = page_cache()
         prefix = key_prefix(store)
-        key_request = _request_key(request)
-        with _site_time_zone():
-            for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
-                key = get_cache_key(key_request, prefix, method, cache=store)
-                response = store.get(key) if key else None
-                if response is not None:
-                    return response
+        response = cached_response(request, store, prefix)
+        if response is not None:
+            return response
         request._cache_update_cache = True
         request._page_cache_prefix = prefix
         return None

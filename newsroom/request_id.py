@@ -82,21 +82,26 @@ class RequestIdMiddleware:
         # middleware has returned it.
         current_request_id.set(request_id)
         response = self.get_response(request)
-        response[HEADER] = request_id
-        path = loggable_path(request)
-        access_logger.info(
-            "%s %s %s",
-            request.method,
-            path,
-            response.status_code,
-            extra={
-                "method": request.method,
-                "path": path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
+        return log_access(request, response, started, request_id)
+
+
+def log_access(request, response, started, request_id):
+    """Give `response` its request id and write the request's access line."""
+    response[HEADER] = request_id
+    path = loggable_path(request)
+    access_logger.info(
+        "%s %s %s",
+        request.method,
+        path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "path": path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return response
 
 
 def _forget_request_id(**kwargs):
