@@ -10,7 +10,9 @@ The list is built in two steps:
 1. Curated links first, in the editor's order: articles of ours and stories from other outlets.
 2. While fewer than the site's limit are shown, the list is topped up with other visible
    articles that share tags. Each shared tag weighs 1/n, where n is how many visible articles
-   carry it, so a rare tag counts more than a common one. Ties go to the newer article.
+   carry it, so a rare tag counts more than a common one. Ties go to the newer article. Only
+   each tag's RECENT_PER_TAG most recently added articles are looked at, so that a tag on tens
+   of thousands of articles costs little more than a rare one.
 
 Relations are read through modelcluster, so a preview shows unsaved edits. This module imports
 no model of this app (the models use it): callers pass the querysets it needs.
@@ -19,9 +21,9 @@ Readers' lists are cached (`cached_items`): what a list is made of (target ids i
 external stories) is kept in Django's cache per article, under a generation that
 signal_handlers bumps whenever an article is saved, published, unpublished or deleted, a view
 restriction changes, a page moves, or the Read also limit changes. A cached list costs one
-query (its targets, loaded by id, each checked again for being live) instead of four (the limit,
-curated links, tag frequencies, the top-up), and skips building the top-up query, which
-costs more in the ORM than in the database (bench/README.md).
+query (its targets, loaded by id, each checked again for being live) instead of five (the limit,
+curated links, the tags' windows, tag frequencies, the top-up), and skips building the top-up
+query, which costs more in the ORM than in the database (bench/README.md).
 """
 
 from dataclasses import dataclass
