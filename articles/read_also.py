@@ -10,7 +10,9 @@ The list is built in two steps:
 1. Curated links first, in the editor's order: articles of ours and stories from other outlets.
 2. While fewer than the site's limit are shown, the list is topped up with other visible
    articles that share tags. Each shared tag weighs 1/n, where n is how many visible articles
-   carry it, so a rare tag counts more than a common one. Ties go to the newer article.
+   carry it, so a rare tag counts more than a common one. Ties go to the newer article. Only
+   each tag's RECENT_PER_TAG most recently added articles are looked at, so that a tag on tens
+   of thousands of articles costs little more than a rare one.
 
 Relations are read through modelcluster, so a preview shows unsaved edits. This module imports
 no model of this app (the models use it): callers pass the querysets it needs.
@@ -19,15 +21,26 @@ Readers' lists are cached (`cached_items`): what a list is made of (target ids i
 external stories) is kept in Django's cache per article, under a generation that
 signal_handlers bumps whenever an article is saved, published, unpublished or deleted, a view
 restriction changes, a page moves, or the Read also limit changes. A cached list costs one
-query (its targets, loaded by id, each checked again for being live) instead of four (the limit,
-curated links, tag frequencies, the top-up), and skips building the top-up query, which
-costs more in the ORM than in the database (bench/README.md).
+query (its targets, loaded by id, each checked again for being live) instead of five (the limit,
+curated links, the tags' windows, tag frequencies, the top-up), and skips building the top-up
+query, which costs more in the ORM than in the database (bench/README.md).
 """
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, Count, FloatField, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -150,13 +163,48 @@ def curated_items(page, *, request=None, preview=False):
     return items
 
 
+# Per tag, only its RECENT_PER_TAG most recently added articles (the highest ids) are looked at:
+# as candidates, and in its frequency. A tag on fewer articles is looked at whole; one on tens of
+# thousands then costs about as little as a rare one (bench/README.md, "The archive").
+RECENT_PER_TAG = 100
+
+
+def recent_per_tag(candidates, tag_ids):
+    """A filter of `candidates` through their tag links: links to `tag_ids`, each within its
+    tag's RECENT_PER_TAG newest links (by article id).
+
+    One query finds, for each tag with more links than that, its oldest link in the window
+    (from the (tag, article) index); the bounds go into the filter as numbers, so that the
+    database plans for the few rows the window holds."""
+    through = candidates.model._meta.get_field("tagged_items").related_model
+    tag_model = through._meta.get_field("tag").related_model
+    oldest = (
+        through.objects.filter(tag_id=OuterRef("pk"))
+        .order_by("-content_object_id")
+        .values("content_object_id")[RECENT_PER_TAG - 1 : RECENT_PER_TAG]
+    )
+    bounds = dict(
+        tag_model.objects.filter(pk__in=tag_ids)
+        .annotate(oldest=Subquery(oldest))
+        .filter(oldest__isnull=False)
+        .values_list("pk", "oldest")
+    )
+    window = Q(tagged_items__tag_id__in=[tag_id for tag_id in tag_ids if tag_id not in bounds])
+    for tag_id, bound in bounds.items():
+        window |= Q(tagged_items__tag_id=tag_id, tagged_items__content_object_id__gte=bound)
+    return window
+
+
 def tag_related(*, candidates, tags, exclude_ids, limit):
-    """Up to `limit` of `candidates` (visible articles) sharing `tags`, best match first."""
-    tag_ids = [tag.pk for tag in tags if tag.pk]
+    """Up to `limit` of `candidates` (visible articles) sharing `tags`, best match first.
+
+    A tag weighs 1/n, n its visible articles among its RECENT_PER_TAG newest (recent_per_tag)."""
+    tag_ids = sorted({tag.pk for tag in tags if tag.pk})
     if limit <= 0 or not tag_ids:
         return []
+    window = recent_per_tag(candidates, tag_ids)
     frequencies = (
-        candidates.filter(tagged_items__tag_id__in=tag_ids)
+        candidates.filter(window)
         .order_by()
         .values("tagged_items__tag_id")
         .annotate(n=Count("pk"))
@@ -174,7 +222,7 @@ def tag_related(*, candidates, tags, exclude_ids, limit):
     )
     return list(
         candidates.exclude(pk__in=exclude_ids)
-        .filter(tagged_items__tag_id__in=list(weights))
+        .filter(window, tagged_items__tag_id__in=list(weights))
         .defer_streamfields()
         .annotate(read_also_score=score, is_view_restricted=restriction_exists())
         .order_by("-read_also_score", "-first_published_at", "-pk")[:limit]

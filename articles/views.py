@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -7,6 +6,7 @@ from wagtail.models import Site
 from . import conf, meta
 from .caching import public_cache
 from .models import ArticlePage, ArticleSettings
+from .pagination import CachedCountPaginator
 from .tags import visible_tag_or_404
 
 
@@ -15,9 +15,11 @@ def tag_page(request, slug):
     # A tag that only drafts or private articles carry is not a public page.
     tag = visible_tag_or_404(slug)
     per_page = ArticleSettings.for_request(request).articles_per_page or 20
-    articles = Paginator(ArticlePage.objects.filter(tags=tag).for_listing(), per_page).get_page(
-        request.GET.get("page")
-    )
+    # The count of a tag's articles is kept until an article changes: in a large archive,
+    # counting a popular tag is most of the page's time.
+    articles = CachedCountPaginator(
+        ArticlePage.objects.filter(tags=tag).for_listing(), per_page, count_key=f"tag:{tag.pk}"
+    ).get_page(request.GET.get("page"))
     site = Site.find_for_request(request)
     site_name = conf.site_name(site)
     heading = _("Articles tagged “%(tag)s”") % {"tag": tag.name}

@@ -83,6 +83,13 @@ class TaggedArticle(TaggedItemBase):
         "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
+    class Meta:
+        indexes = [
+            # A tag's articles, newest added first, read from the index alone: the Read also
+            # top-up's window of recent articles per tag, tag pages (bench/README.md).
+            models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_article"),
+        ]
+
 
 class ArticleIndexPage(PublicPageMixin, Page):
     """ "News": every live article, newest first, paginated."""

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from articles import read_also
 from articles.models import ArticlePage, ArticleSettings, ReadAlsoLink
 from tests.factories import ArticlePageFactory, add_read_also
 
@@ -117,6 +118,22 @@ def test_top_up_ranks_rarer_shared_tags_higher_then_newer(news):
         common_old.title,
         "Filler 0",
     ]
+
+
+def test_top_up_looks_at_each_tags_most_recently_added_articles_only(news, monkeypatch):
+    # A tag on more articles than RECENT_PER_TAG counts (as a candidate and in its weight)
+    # only on the ones added last: here "Russia" on Added 1, Added 2 and Story itself.
+    monkeypatch.setattr(read_also, "RECENT_PER_TAG", 3)
+    first = published(news, "Added first", tags=["Russia", "Kharkiv"], days_ago=1)
+    published(news, "Added 0", tags=["Russia"], days_ago=10)
+    published(news, "Added 1", tags=["Russia"], days_ago=11)
+    published(news, "Added 2", tags=["Russia"], days_ago=12)
+    page = published(news, "Story", tags=["Russia", "Kharkiv"])
+
+    items = page.read_also_items()
+
+    # Added first shares Kharkiv (1/2) but not, in the window, Russia (1/3 each for the rest).
+    assert titles(items) == [first.title, "Added 1", "Added 2"]
 
 
 def test_top_up_fills_to_the_site_limit_excluding_self_and_listed(news, limit):

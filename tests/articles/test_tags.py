@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
+from articles.models import ArticlePage, ArticleSettings
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +166,28 @@ def test_a_tag_with_a_live_article_stays_public_everywhere(client, draft_only_ta
     html = client.get("/news/", {"tag": "russia"}, follow=True).content.decode()
     assert '<h1><span class="visually-hidden">Articles tagged </span>Russia</h1>' in html
     assert "Published story" in html
+
+
+# A tag page's count of articles
+
+
+def test_a_tag_pages_count_is_kept_until_an_article_changes(client, news):
+    settings = ArticleSettings.for_site(news.get_site())
+    settings.articles_per_page = 1
+    settings.save()
+    for title in ("One", "Two"):
+        ArticlePageFactory(parent=news, title=title, tags=["Kharkiv"])
+    url = reverse("articles:tag", args=["kharkiv"])
+
+    with CaptureQueriesContext(connection) as counted:
+        assert "Page 1 of 2" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        assert "Page 1 of 2" in client.get(url).content.decode()
+    assert [q for q in counted if "COUNT(" in q["sql"]]
+    assert not [q for q in kept if "COUNT(" in q["sql"]]
+
+    ArticlePageFactory(parent=news, title="Three", tags=["Kharkiv"])
+    assert "Page 1 of 3" in client.get(url).content.decode()
+
+    ArticlePage.objects.get(title="Two").unpublish()
+    assert "Page 1 of 2" in client.get(url).content.decode()
