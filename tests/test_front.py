@@ -5,7 +5,8 @@ import io
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from newsroom.front import CachedPagesFront
@@ -70,12 +71,20 @@ def call(app, path, *, method="GET", host="localhost", scheme="http", **headers)
         started["status"] = status
         started["headers"] = dict(response_headers)
 
-    result = app(environ, start_response)
+    # As Django's test client does: the request must not close the test's database connection
+    # (its transaction holds the test's data).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(result)
+        result = app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
     finally:
-        if hasattr(result, "close"):
-            result.close()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["status"], started["headers"], body
 
 
