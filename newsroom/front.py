@@ -67,4 +67,7 @@ class CachedPagesFront:
             return self.app(environ, start_response)
         status = f"{response.status_code} {response.reason_phrase}"
         start_response(status, list(response.items()))
-        return response
+        # The bytes, not the response: its close() would send `request_finished`, whose
+        # receivers tidy up after Django's handling (database connections), which a hit never
+        # began. The server leaves out the body of a HEAD.
+        return [response.content]

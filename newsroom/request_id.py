@@ -29,7 +29,7 @@ current_request_id = ContextVar("request_id", default=None)
 
 
 def incoming_or_new(request):
-    incoming = request.headers.get(HEADER, "")
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")  # request.headers would build them all
     return incoming if INCOMING.fullmatch(incoming) else uuid.uuid4().hex
 
 
