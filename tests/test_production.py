@@ -118,6 +118,14 @@ def test_an_unreadable_number_stops_manage_py_with_one_line_naming_it(name, valu
     assert "Traceback" not in result.stderr
 
 
+def test_workers_keep_their_database_connection_and_check_it_before_reuse():
+    default = production_settings("DATABASES")["DATABASES"]["default"]
+    assert default["CONN_MAX_AGE"] == 60
+    assert default["CONN_HEALTH_CHECKS"] is True
+    per_request = production_settings("DATABASES", DATABASE_CONN_MAX_AGE="0")["DATABASES"]
+    assert per_request["default"]["CONN_MAX_AGE"] == 0
+
+
 def test_numbers_are_read_with_their_defaults():
     assert production_settings("SECURE_HSTS_SECONDS", "EMAIL_PORT", EMAIL_PORT=" 587 ") == {
         "SECURE_HSTS_SECONDS": 31536000,
