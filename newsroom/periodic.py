@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
@@ -87,20 +88,37 @@ def prune_task_results(stdout):
     call_command("prune_db_task_results", stdout=stdout)
 
 
+def database_task_backend():
+    """Whether task results are kept in django-tasks-db's table (the default backend is its)."""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    return backend == "django_tasks_db.DatabaseBackend"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
     run: object  # callable(stdout)
     needs_app: str = ""
+    when: object = None  # callable() -> bool: the job applies to this site
 
 
 JOBS = (
     Job("publish_scheduled", publish_scheduled),
     Job("voting_rounds", purge_voting_rounds),
     Job("clear_sessions", clear_sessions, needs_app="django.contrib.sessions"),
-    Job("prune_task_results", prune_task_results, needs_app="django_tasks_db"),
+    Job(
+        "prune_task_results",
+        prune_task_results,
+        needs_app="django_tasks_db",
+        when=database_task_backend,
+    ),
 )
 
 
 def jobs_to_run():
-    return [job for job in JOBS if not job.needs_app or apps.is_installed(job.needs_app)]
+    return [
+        job
+        for job in JOBS
+        if (not job.needs_app or apps.is_installed(job.needs_app))
+        and (job.when is None or job.when())
+    ]

@@ -16,7 +16,7 @@ from wagtail.models import PageLogEntry
 from wagtail.signals import page_published
 
 from articles.models import ArticlePage
-from newsroom.periodic import periodic_jobs_lock
+from newsroom.periodic import jobs_to_run, periodic_jobs_lock
 from tests.factories import ArticlePageFactory
 from tests.membership.factories import TopicsPageFactory, VotingRoundFactory
 
@@ -70,6 +70,14 @@ def test_a_round_that_just_closed_has_its_topics_pages_purged_and_no_email_goes_
     assert set(purged) == {topics.get_full_url(), results}
     assert "pages purged: 1" in output
     assert mail.outbox == []
+
+
+def test_task_results_are_pruned_only_where_the_database_keeps_them(settings):
+    # The test settings install django-tasks-db (its table is in the test database) but run
+    # tasks at once; production queues them in that table.
+    assert "prune_task_results" not in [job.name for job in jobs_to_run()]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert "prune_task_results" in [job.name for job in jobs_to_run()]
 
 
 def test_expired_sessions_are_cleared(db):
