@@ -1,0 +1,191 @@
+"""Every user-facing string in the apps goes through translation, and the shipped .pot is current.
+
+The template check parses each template of `articles` and `membership` with Django's template
+engine and reads the text outside {% translate %} and {% blocktranslate %}: in .html templates,
+the visible text and the alt, aria-label, title, placeholder and value attributes; in .txt email
+templates, all of it. Variables and tags are not text, so `{{ page.title }}` passes; a word typed
+into the template does not, unless ALLOWED names it with a reason.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.template import Engine
+from django.template.base import Node, TextNode
+from django.template.defaulttags import CommentNode, IfNode, VerbatimNode
+from django.template.loader_tags import BlockNode
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+
+import articles
+import membership
+from tests.conftest import IN_CI
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE_DIRS = [
+    Path(articles.__file__).parent / "templates",
+    Path(membership.__file__).parent / "templates",
+]
+TRANSLATED_ATTRIBUTES = {"alt", "aria-label", "title", "placeholder"}
+# An input's value is text people read only on a button; elsewhere it is data for the server.
+BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
+# Elements whose content is code, not text for people.
+CODE_ELEMENTS = {"script", "style"}
+# A stand-in for a tag or a variable: not a letter, so it never counts as text.
+PLACEHOLDER = "\ue000"
+LETTER = re.compile(r"[^\W\d_]")
+
+# Blocks the site's base.html places inside an attribute or a meta tag: their content is a
+# machine value (a CSS class, an OpenGraph type), not text.
+NON_TEXT_BLOCKS = {"body_class", "og_type"}
+
+# (template, text) pairs that stay as they are, each with its reason.
+ALLOWED = {
+    # None yet: a brand name or a symbol would go here.
+}
+
+
+def _flatten(nodelist):
+    """The template's text in order, with every tag and variable replaced by PLACEHOLDER."""
+    parts = []
+    for node in nodelist:
+        if isinstance(node, TextNode):
+            parts.append(node.s)
+        elif isinstance(node, (TranslateNode, BlockTranslateNode, CommentNode, VerbatimNode)):
+            parts.append(PLACEHOLDER)
+        elif isinstance(node, BlockNode) and node.name in NON_TEXT_BLOCKS:
+            parts.append(PLACEHOLDER)
+        elif isinstance(node, IfNode):
+            parts.append(PLACEHOLDER)
+            for _, branch in node.conditions_nodelists:
+                parts.append(_flatten(branch))
+                parts.append(PLACEHOLDER)
+        else:
+            parts.append(PLACEHOLDER)
+            for name in node.child_nodelists:
+                child = getattr(node, name, None)
+                if child and not isinstance(child, Node):
+                    parts.append(_flatten(child))
+                    parts.append(PLACEHOLDER)
+    return "".join(parts)
+
+
+class _TextFinder(HTMLParser):
+    """Collects visible text and translated attributes that contain letters."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+        self._code_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        shown = set(TRANSLATED_ATTRIBUTES)
+        if tag == "input" and attributes.get("type") in BUTTON_INPUT_TYPES:
+            shown.add("value")
+        for name, value in attrs:
+            if name in shown and value and LETTER.search(value):
+                self.found.append(f'{name}="{value}"')
+        if tag in CODE_ELEMENTS:
+            self._code_depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in CODE_ELEMENTS:
+            self._code_depth -= 1
+
+    def handle_endtag(self, tag):
+        if tag in CODE_ELEMENTS and self._code_depth:
+            self._code_depth -= 1
+
+    def handle_data(self, data):
+        if self._code_depth:
+            return
+        for chunk in data.split(PLACEHOLDER):
+            if LETTER.search(chunk):
+                self.found.append(" ".join(chunk.split()))
+
+
+def untranslated_text(source, name):
+    """The user-facing text in a template's source that is not inside a translation tag."""
+    engine = Engine.get_default()
+    template = engine.from_string(source)
+    flat = _flatten(template.nodelist)
+    if name.endswith(".html"):
+        finder = _TextFinder()
+        finder.feed(flat)
+        finder.close()
+        found = finder.found
+    else:
+        found = [" ".join(chunk.split()) for chunk in flat.split(PLACEHOLDER)]
+        found = [chunk for chunk in found if LETTER.search(chunk)]
+    return [text.replace(PLACEHOLDER, "{…}") for text in found if (name, text) not in ALLOWED]
+
+
+def _templates():
+    for directory in TEMPLATE_DIRS:
+        for path in sorted(directory.rglob("*")):
+            if path.suffix in {".html", ".txt"}:
+                yield path.relative_to(directory).as_posix(), path
+
+
+def test_every_template_text_goes_through_translation():
+    templates = list(_templates())
+    assert len(templates) > 60, "the template folders moved: this check reads nothing"
+    problems = [
+        f"{name}: {text!r}"
+        for name, path in templates
+        for text in untranslated_text(path.read_text(encoding="utf-8"), name)
+    ]
+    assert not problems, "text outside {% translate %}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("<p>Hello</p>", ["Hello"]),
+        ('<img src="{{ url }}" alt="A photo">', ['alt="A photo"']),
+        ('<input placeholder="Your email">', ['placeholder="Your email"']),
+        ('<input type="submit" value="Send">', ['value="Send"']),
+        ('<input type="hidden" name="action" value="approve">', []),
+        ("{% block body_class %}page-article{% endblock %}", []),
+        ("{% if x %}<b>Yes</b>{% else %}<b>{{ y }}</b>{% endif %}", ["Yes"]),
+        ("{% for x in xs %}{{ x }}{% empty %}Nothing{% endfor %}", ["Nothing"]),
+        ("{% block b %}<p>Inside a block</p>{% endblock %}", ["Inside a block"]),
+        ("{% load i18n %}<p>{% translate 'Hello' %}</p>", []),
+        ("{% load i18n %}<p>{% blocktranslate %}Hi {{ n }}{% endblocktranslate %}</p>", []),
+        ('<p class="lead" data-x="y">{{ text }} &middot; {{ more }}</p>', []),
+        ("<script>const word = 'code';</script><style>a { color: red }</style>", []),
+        ("{% comment %}A note for developers{% endcomment %}", []),
+    ],
+)
+def test_the_template_check_finds_untranslated_text(source, found):
+    assert untranslated_text(source, "example.html") == found
+
+
+def test_the_template_check_reads_all_of_a_text_template():
+    source = "{% load i18n %}{% translate 'Hello,' %}\n\nSee you soon.\n{{ url }}"
+    assert untranslated_text(source, "example.txt") == ["See you soon."]
+
+
+def test_the_shipped_pot_files_are_current():
+    """`.ci/messages --check` regenerates the .pot files with makemessages and compares msgids."""
+    if shutil.which("xgettext") is None:
+        message = "xgettext is missing (apt-get install gettext)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        ["bash", str(REPO / ".ci" / "messages"), "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable},
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
