@@ -7,6 +7,7 @@ templates, all of it. Variables and tags are not text, so `{{ page.title }}` pas
 into the template does not, unless ALLOWED names it with a reason.
 """
 
+import ast
 import os
 import re
 import shutil
@@ -179,6 +180,105 @@ def test_the_template_check_finds_untranslated_text(source, found):
 def test_the_template_check_reads_all_of_a_text_template():
     source = "{% load i18n %}{% translate 'Hello,' %}\n\nSee you soon.\n{{ url }}"
     assert untranslated_text(source, "example.txt") == ["See you soon."]
+
+
+# Keyword arguments and class attributes whose string is shown to readers, patrons or editors.
+LABEL_NAMES = {
+    "label",
+    "heading",
+    "help_text",
+    "verbose_name",
+    "verbose_name_plural",
+    "menu_label",
+    "page_title",
+    "placeholder",
+    "empty_message",
+}
+# Calls whose argument is shown: django.contrib.messages (the message follows the request) and
+# the errors a reader sees (the first argument).
+MESSAGES_CALLS = {"debug", "info", "success", "warning", "error", "add_message"}
+ERROR_CALLS = {"Http404", "ValidationError", "PermissionDenied"}
+
+
+def _python_modules():
+    for app in (articles, membership):
+        root = Path(app.__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            # Migrations copy the translated labels as plain text; management commands speak
+            # to operators.
+            if not {"migrations", "management"} & set(path.relative_to(root).parts):
+                yield path
+
+
+def _has_letters(node):
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and LETTER.search(node.value)
+        or isinstance(node, ast.JoinedStr)
+    )
+
+
+def _shown_argument(call):
+    """The argument of `call` that people read, or None when the call shows nothing."""
+    function = call.func
+    if isinstance(function, ast.Name) and function.id in ERROR_CALLS and call.args:
+        return call.args[0]
+    if isinstance(function, ast.Attribute):
+        owner = function.value
+        if function.attr in ERROR_CALLS and call.args:
+            return call.args[0]
+        if isinstance(owner, ast.Name) and owner.id == "messages":
+            position = 2 if function.attr == "add_message" else 1
+            if function.attr in MESSAGES_CALLS and len(call.args) > position:
+                return call.args[position]
+    return None
+
+
+def untranslated_python(source):
+    """(line, text) of labels and messages written as plain strings in a module's source."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.keyword) and node.arg in LABEL_NAMES and _has_letters(node.value):
+            found.append((node.value.lineno, ast.unparse(node.value)))
+        elif isinstance(node, ast.Assign) and _has_letters(node.value):
+            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+            if LABEL_NAMES.intersection(names):
+                found.append((node.lineno, ast.unparse(node.value)))
+        elif isinstance(node, ast.Call) and _has_letters(shown := _shown_argument(node)):
+            found.append((node.lineno, ast.unparse(shown)))
+    return found
+
+
+def test_every_python_label_and_message_goes_through_translation():
+    modules = list(_python_modules())
+    assert len(modules) > 50, "the apps moved: this check reads nothing"
+    problems = [
+        f"{path.relative_to(REPO)}:{line}: {text}"
+        for path in modules
+        for line, text in untranslated_python(path.read_text(encoding="utf-8"))
+    ]
+    assert not problems, "plain strings where gettext is needed:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("models.CharField(verbose_name='title')", [(1, "'title'")]),
+        ("FieldPanel('name', heading='Name')", [(1, "'Name'")]),
+        ("messages.success(request, 'Saved.')", [(1, "'Saved.'")]),
+        ("raise Http404(f'No {thing}')", [(1, "f'No {thing}'")]),
+        ("class Meta:\n    verbose_name = 'tier'", [(2, "'tier'")]),
+        ("models.CharField(verbose_name=_('title'))", []),
+        ("messages.success(request, _('Saved.'))", []),
+        ("forms.CharField(label='')", []),
+        ("logger.error('Not for readers')", []),
+        ("messages.add_message(request, messages.INFO, 'Hi')", [(1, "'Hi'")]),
+        ("raise forms.ValidationError('Too long.')", [(1, "'Too long.'")]),
+    ],
+)
+def test_the_python_check_finds_plain_labels(source, found):
+    assert untranslated_python(source) == found
 
 
 def test_the_shipped_pot_files_are_current():
