@@ -17,11 +17,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.template import Engine
+from django.core.management import call_command
+from django.template import Context, Engine, Template
 from django.template.base import Node, TextNode
 from django.template.defaulttags import CommentNode, IfNode, VerbatimNode
 from django.template.loader_tags import BlockNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.test import override_settings
+from django.utils import translation
 
 import articles
 import membership
@@ -298,3 +301,50 @@ def test_the_shipped_pot_files_are_current():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _require_gettext():
+    if shutil.which("msginit") is None:
+        message = "GNU gettext is missing (apt-get install gettext)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_a_newsroom_translates_the_apps_as_readme_says(tmp_path, monkeypatch):
+    """README's "Translating the interface": msgcat the two .pot files into one .po with
+    msginit, fill it in, compilemessages, and the apps speak the language."""
+    _require_gettext()
+    po = tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    pots = [str(REPO / app / "locale" / "django.pot") for app in ("articles", "membership")]
+    merged = subprocess.run(  # noqa: S603 - GNU gettext on the shipped templates
+        [shutil.which("msgcat"), *pots], capture_output=True, text=True, check=True
+    ).stdout
+    subprocess.run(  # noqa: S603 - GNU gettext
+        [
+            shutil.which("msginit"),
+            "--no-translator",
+            "--locale=fr",
+            "--input=-",
+            f"--output-file={po}",
+        ],
+        input=merged,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = po.read_text(encoding="utf-8")
+    for english, french in [("No such tag.", "Aucun mot-clé de ce nom."), ("Votes:", "Votes :")]:
+        entry = f'msgid "{english}"\nmsgstr ""'
+        assert entry in text, f"{english!r} is not in the .pot files"
+        text = text.replace(entry, f'msgid "{english}"\nmsgstr "{french}"')
+    po.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        call_command("compilemessages", locale=["fr"], verbosity=0)
+        assert po.with_suffix(".mo").is_file()
+        with translation.override("fr"):
+            rendered = Template("{% load i18n %}{% translate 'Votes:' %}").render(Context())
+            assert rendered == "Votes :"
+            assert translation.gettext("No such tag.") == "Aucun mot-clé de ce nom."
