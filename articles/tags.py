@@ -6,6 +6,7 @@ it. A tag that only drafts or private articles carry is not shown anywhere, not 
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .models import TaggedArticle
@@ -30,5 +31,5 @@ def visible_tag(slug):
 def visible_tag_or_404(slug):
     tag = visible_tag(slug)
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     return tag
