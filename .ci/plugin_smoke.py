@@ -9,12 +9,14 @@ raises, so the shell exits non-zero.
 
 import json
 import os
+import re
 from pathlib import Path
 
 from django.core.management import call_command
 from django.template import engines
 from django.test import Client
 from django.test.utils import setup_test_environment
+from django.urls import reverse
 from wagtail.models import Page, Site
 
 import articles
@@ -95,6 +97,10 @@ check("articles/article.css" in html, "base.html's head_extra carries the articl
 
 response = client.get("/tags/storm/")
 check(response.status_code == 200 and article.title in response.content.decode(), "tag page")
+title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
+check(title and "Storm" in title.group(1), "the tag page has a title in a plain base.html")
+response = client.get(reverse("membership:sign_in"))
+check(response.status_code == 200, "the patrons' sign-in page renders")
 
 template = engines["django"].from_string(
     "{% load membership_tags %}<head>{% patron_appeal_head page %}</head>"
