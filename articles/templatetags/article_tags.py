@@ -12,13 +12,20 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from .. import meta
+from .. import conf, meta
 from ..models import ArticleIndexPage, ArticlePage
 
 register = template.Library()
 
 # json.dumps leaves these alone, but inside <script> they could end the element early.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def current_site_name(context):
+    """The site's name for titles: the Wagtail Site's, else WAGTAIL_SITE_NAME (conf.site_name).
+    The apps' own templates use it, so they need no context processor from the site."""
+    return conf.site_name(Site.find_for_request(context.get("request")))
 
 
 @register.simple_tag(takes_context=True)
