@@ -69,10 +69,6 @@ def _route_key(prefix, host, port, path):
     return f"{prefix}:route:{host}:{port}:{path}"
 
 
-def _prefix(store):
-    return f"{settings.CACHE_MIDDLEWARE_KEY_PREFIX}articles.{page_cache.generation(store)}"
-
-
 def expected_url_path(site, path):
     """The url_path of the page Wagtail serves at `path` under `site`, when that page serves
     the path itself: the root's url_path and the path's components, each with its slash."""
@@ -139,7 +135,8 @@ class RouteCacheMiddleware(MiddlewareMixin):
             return None
         path = view_args[0] if view_args else view_kwargs.get("path", "")
         store = page_cache.page_cache()
-        prefix = _prefix(store)
+        # Under the page cache's generation: what renews it drops the routes too.
+        prefix = page_cache.key_prefix(store)
         site = cached_site(request, store, prefix)
         if site is None:
             return None
