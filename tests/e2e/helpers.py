@@ -1,5 +1,6 @@
 """What several browser journeys share: their timeout, the seed story's title, reading the
-links we email, and signing a member in through the real magic-link pages."""
+links we email, signing a member in through the real magic-link pages, and signing an editor
+in to the admin."""
 
 import re
 
@@ -8,6 +9,8 @@ from django.core import mail
 # How long a step may take: a page, a click, an answer (pages and assertions alike).
 TIMEOUT_MS = 20_000
 SEED_TITLE = "North Korea ships “7,000 containers of military aid to Russia”"
+# The editors' password in the journeys (their username is "editor").
+PASSWORD = "correct horse battery staple"
 
 
 def emailed_link(pattern):
@@ -30,3 +33,12 @@ def sign_in_by_email(page, email):
     page.goto(emailed_link("/membership/sign-in/"))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/membership/account/$"))
+
+
+def sign_in_to_admin(page, username="editor", password=PASSWORD):
+    """Signs in through the admin's login form; ends on the dashboard."""
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))

@@ -2,11 +2,10 @@
 appear with it (Wagtail's w-rules controller), and the "Inside an article" preview opens
 scrolled to the appeal."""
 
-import re
-
 import pytest
 
 from membership.models import Appeal
+from tests.e2e.helpers import PASSWORD, sign_in_to_admin
 from tests.factories import ArticlePageFactory, paragraph_body
 from tests.membership.factories import AppealFactory
 
@@ -15,16 +14,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"
-
 
 def sign_in(page, django_user_model):
     django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin(page)
 
 
 def test_fields_appear_only_for_the_choice_they_apply_to(browser_page, django_user_model, home):

@@ -12,13 +12,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from articles.models import ArticlePage
 from membership.models import Appeal
 from membership.seed import SEED_APPEAL_NAME
+from tests.e2e.helpers import PASSWORD, sign_in_to_admin
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"
 SEED_TITLE = "North Korea ships “7,000 containers of military aid to Russia”"
 NAME = "Spring drive 2031"
 HEADING = "Keep this reporting free for everyone"
@@ -48,11 +48,7 @@ def test_editor_creates_previews_schedules_an_appeal_and_reads_the_report(newsro
     page.set_default_timeout(SLOW_MS)
 
     # Sign in.
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin(page)
 
     # Appeals, from the main menu, then Add.
     page.locator(".sidebar-main-menu").get_by_role("link", name="Appeals").click()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import ArticlePage
 from membership.models import Appeal, AppealDay
 from membership.seed import SEED_APPEAL_NAME
+from tests.e2e.helpers import PASSWORD, sign_in_to_admin
 from tests.factories import ArticlePageFactory, paragraph_body
 
 pytestmark = [
@@ -28,7 +29,6 @@ HEADING = (
 )
 APPEAL = ".patron-appeal"
 BEACON_PATH = "/membership/beacon/"
-PASSWORD = "correct horse battery staple"
 
 # Runs before any page script: records CSP violations, and how each appeal looked the moment
 # the parser inserted it (a MutationObserver callback runs before the next paint).
@@ -113,11 +113,7 @@ def is_shown(page, selector=APPEAL):
 def sign_in(page, django_user_model):
     if not django_user_model.objects.filter(username="editor").exists():
         django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin(page)
 
 
 def open_preview(page, article):

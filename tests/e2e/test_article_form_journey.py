@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import ArticlePage
+from tests.e2e.helpers import PASSWORD, sign_in_to_admin
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"
 SLOW_MS = 30_000
 
 
@@ -26,11 +26,7 @@ def newsroom(django_user_model):
 def test_editor_sees_stories_to_write_and_writes_an_article(newsroom, browser_page, axe_check):
     page = browser_page
     page.set_default_timeout(SLOW_MS)
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin(page)
 
     # The dashboard: the seed's seven stubs, each linked by the one live story.
     panel = page.locator("#stories-to-write-section")

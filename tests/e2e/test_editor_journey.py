@@ -6,6 +6,7 @@ import re
 import pytest
 
 from articles.models import ArticlePage
+from tests.e2e.helpers import PASSWORD, sign_in_to_admin
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory
 
 pytestmark = [
@@ -13,7 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery staple"
 TITLE = "Kyiv metro reopens two stations"
 STANDFIRST = "Commuters are back underground after months of repairs."
 PARAGRAPH = "The stations closed after a strike damaged a tunnel in the spring."
@@ -33,11 +33,7 @@ def test_editor_writes_and_publishes_an_article(newsroom, browser_page):
     page = browser_page
 
     # Sign in.
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin(page)
 
     # Add an article under News.
     page.goto(f"/admin/pages/add/articles/articlepage/{news.pk}/")

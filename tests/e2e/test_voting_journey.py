@@ -18,7 +18,7 @@ from articles.models import ArticlePage
 from membership import voting
 from membership.examples import ensure_signup_page, ensure_topics_page
 from membership.models import Membership, Tier, Topic, Vote, VotingRound
-from tests.e2e.helpers import SEED_TITLE, TIMEOUT_MS, sign_in_by_email
+from tests.e2e.helpers import PASSWORD, SEED_TITLE, TIMEOUT_MS, sign_in_by_email
 from tests.factories import home_page
 from tests.membership.voters import patron as active_patron
 
@@ -32,7 +32,6 @@ pytestmark = [
 
 EMAIL = "voter@example.org"
 NEIGHBOUR = "neighbour@example.org"
-PASSWORD = "correct horse battery staple"
 ROUND = "Spring round"
 WATER = "Where does the city's water come from?"
 SHOPS = "Who owns the empty shops on the high street?"
